@@ -1,0 +1,599 @@
+package io.aiojobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A unit of work spawned on a {@link JobScheduler}: a task that runs once, on its own thread,
+ * when the scheduler has a free slot.
+ *
+ * <p>A job is <em>pending</em> while it waits in the scheduler's queue, <em>active</em> once it
+ * has a slot, and <em>closed</em> once it has finished or been closed; a pending job may be
+ * closed without ever running. Exactly one of {@link #isPending()}, {@link #isActive()} and
+ * {@link #isClosed()} is true at any time.
+ *
+ * <p>Wait for the outcome with {@link #await()}, cancel with {@link #close()}, or watch it through
+ * {@link #future()}. A job that fails while nobody awaits or closes it is reported to the
+ * scheduler's exception handler exactly once, so errors never vanish.
+ *
+ * <p>This class is thread-safe: any thread may await, close or inspect a job.
+ *
+ * @param <T> the type of the task's result
+ */
+public final class Job<T> {
+
+    /*
+     * Life of a job. Two fields tell where it is:
+     *
+     * state (written under the scheduler's lock): PENDING -> ACTIVE -> GONE, or PENDING -> GONE.
+     *   PENDING: in the scheduler's queue.   ACTIVE: holds a slot (counted in activeCount).
+     *   GONE: left the scheduler (ended, discarded while pending, or given up on by close()).
+     *
+     * closed (written under this job's monitor): false -> true, once, when the task ends or
+     *   when someone asks the job to close. The public view is: closed ? "closed"
+     *   : state == ACTIVE ? "active" : "pending".
+     *
+     * The outcome fields (done, outcome, value, failure) are written once, under this job's
+     * monitor, by the thread that ends the job. waiters counts await()/close() calls in progress:
+     * a failure that ends the job while waiters > 0 goes to them; otherwise it is reported to
+     * the exception handler. failureHandled records that one of the two has happened.
+     */
+    static final int PENDING = 0;
+    static final int ACTIVE = 1;
+    static final int GONE = 2;
+
+    private static final int SUCCESS = 1;
+    private static final int FAILURE = 2;
+    private static final int CANCELLED = 3;
+
+    final JobScheduler scheduler;
+    private Callable<T> task;
+    private Runnable decorated;
+    private final List<StackTraceElement> spawnSite;
+    final long spawnNanos;
+    private volatile String name;
+    long id;
+
+    volatile int state;
+    Job<?> prev;
+    Job<?> next;
+
+    private volatile boolean closed;
+    private volatile Thread runner;
+    private boolean cancelled;
+    private boolean done;
+    private boolean failureHandled;
+    private boolean reportOnPublish;
+    private int waiters;
+    private int outcome;
+    private T value;
+    private Throwable failure;
+    private long startNanos;
+    private long runNanos = -1;
+    private CompletableFuture<T> completion;
+
+    Job(JobScheduler scheduler, Callable<T> task, String name, List<StackTraceElement> spawnSite) {
+        this.scheduler = scheduler;
+        this.task = task;
+        this.name = name;
+        this.spawnSite = spawnSite;
+        this.spawnNanos = System.nanoTime();
+    }
+
+    /**
+     * Whether the job waits in the pending queue for a free slot.
+     *
+     * @return {@code true} while pending
+     */
+    public boolean isPending() {
+        return !this.closed && this.state != ACTIVE;
+    }
+
+    /**
+     * Whether the job holds one of the scheduler's slots and runs (or is about to).
+     *
+     * @return {@code true} while active
+     */
+    public boolean isActive() {
+        return !this.closed && this.state == ACTIVE;
+    }
+
+    /**
+     * Whether the job has finished or has been closed. A job being closed counts as closed at
+     * once, even while its thread is still winding down.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return this.closed;
+    }
+
+    /**
+     * The job's name: the one given to {@code spawn} or {@link #setName}, else a generated
+     * {@code job-N}, unique within its scheduler.
+     *
+     * @return the name, never {@code null}
+     */
+    public String getName() {
+        String given = this.name;
+        return given != null ? given : "job-" + this.id;
+    }
+
+    /**
+     * Renames the job. By default, a job is named {@code job-N}.
+     *
+     * @param name the new name, or {@code null} for the generated one
+     */
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    /**
+     * How long ago the job was spawned.
+     *
+     * @return the time since spawn, never negative
+     */
+    public Duration age() {
+        return Duration.ofNanos(System.nanoTime() - this.spawnNanos);
+    }
+
+    /**
+     * Waits for the job to finish and returns its result.
+     *
+     * @return the task's result
+     * @throws Exception the very exception the task threw, not wrapped
+     * @throws CancellationException if the job was closed before it finished
+     * @throws InterruptedException if the waiting thread is interrupted; the job is not affected
+     * @throws IllegalStateException if called from the job's own task, which would wait forever
+     */
+    public T await() throws Exception {
+        return awaitNanos(-1);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the job to finish and returns its result. When the time
+     * is up the job is closed, as aiojobs does, and {@link TimeoutException} is thrown.
+     *
+     * @param timeout how long to wait
+     * @return the task's result
+     * @throws Exception the very exception the task threw, not wrapped
+     * @throws TimeoutException if the job did not finish in time (it is closed then)
+     * @throws CancellationException if the job was closed before it finished
+     * @throws InterruptedException if the waiting thread is interrupted; the job is not affected
+     * @throws NullPointerException if {@code timeout} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if called from the job's own task
+     */
+    public T await(Duration timeout) throws Exception {
+        return awaitNanos(Checks.toNanos(Checks.nonNegative(timeout, "timeout")));
+    }
+
+    /**
+     * Closes the job, waiting up to the scheduler's {@link JobScheduler#closeTimeout()} for it to
+     * stop. See {@link #close(Duration)}.
+     *
+     * @throws Exception the task's own exception, if it failed and that was not reported yet
+     * @throws TimeoutException if the task did not stop in time
+     * @throws InterruptedException if the closing thread is interrupted while it waits
+     */
+    public void close() throws Exception {
+        close(this.scheduler.closeTimeout());
+    }
+
+    /**
+     * Closes the job: a pending job never runs; an active job's thread is interrupted, and this
+     * call waits up to {@code timeout} for its task to end. No-op on a closed job. Called from
+     * the job's own task, it interrupts that task and returns at once.
+     *
+     * @param timeout how long to wait for the task to stop
+     * @throws Exception the task's own exception, if it ended by failing (other than by being
+     *     interrupted) and that was not reported yet
+     * @throws TimeoutException if the task did not stop in time; the job stays closed
+     * @throws InterruptedException if the closing thread is interrupted while it waits; the job
+     *     stays closed
+     * @throws NullPointerException if {@code timeout} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public void close(Duration timeout) throws Exception {
+        long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
+        if (!requestClose()) {
+            return;
+        }
+        if (this.scheduler.discardPending(this)) {
+            endWithoutRunning(null);
+            return;
+        }
+        CompletableFuture<T> signal;
+        synchronized (this) {
+            if (this.done) {
+                return;
+            }
+            Thread thread = this.runner;
+            if (thread != null) {
+                thread.interrupt();
+            }
+            if (thread == Thread.currentThread()) {
+                return;
+            }
+            this.waiters++;
+            signal = completionLocked();
+        }
+        waitForEnd(signal, nanos, true);
+        synchronized (this) {
+            this.waiters--;
+            if (this.outcome != FAILURE || this.failureHandled) {
+                return;
+            }
+            this.failureHandled = true;
+        }
+        throw asException(this.failure);
+    }
+
+    /**
+     * A future that completes with the job's outcome: its result, the task's exception, or
+     * cancellation when the job is closed first. Completing or cancelling it does not affect the
+     * job, and does not count as awaiting it.
+     *
+     * @return a new view of the outcome
+     */
+    public CompletableFuture<T> future() {
+        CompletableFuture<T> view = new CompletableFuture<>();
+        CompletableFuture<T> source;
+        synchronized (this) {
+            source = this.done ? null : completionLocked();
+        }
+        if (source == null) {
+            settle(view);
+        } else {
+            source.whenComplete((result, error) -> settle(view));
+        }
+        return view;
+    }
+
+    /**
+     * The job's name and state, e.g. {@code Job[job-7 active]}.
+     *
+     * @return a description of the job
+     */
+    @Override
+    public String toString() {
+        String shown = isClosed() ? "closed" : isActive() ? "active" : "pending";
+        return "Job[" + getName() + " " + shown + "]";
+    }
+
+    // ---- waiting ----
+
+    private T awaitNanos(long nanos) throws Exception {
+        CompletableFuture<T> signal;
+        synchronized (this) {
+            if (this.done) {
+                return outcomeLocked();
+            }
+            if (this.runner == Thread.currentThread()) {
+                throw new IllegalStateException("A job cannot await itself: " + this);
+            }
+            this.waiters++;
+            signal = completionLocked();
+        }
+        if (!waitForEnd(signal, nanos, false)) {
+            TimeoutException timeout = new TimeoutException("Job did not finish in time: " + this);
+            Throwable failed = closeWhileWaiting();
+            if (failed != null) {
+                timeout.addSuppressed(failed);
+            }
+            throw timeout;
+        }
+        synchronized (this) {
+            this.waiters--;
+            return outcomeLocked();
+        }
+    }
+
+    /**
+     * Waits until the job has ended. Returns {@code false} on timeout when {@code closing} is
+     * false (still registered as a waiter); a closing wait that times out unregisters and throws.
+     */
+    private boolean waitForEnd(CompletableFuture<T> signal, long nanos, boolean closing)
+            throws InterruptedException, TimeoutException {
+        try {
+            if (nanos < 0) {
+                signal.get();
+            } else {
+                signal.get(nanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException | CancellationException ended) {
+            // The outcome is read from this job's fields.
+        } catch (InterruptedException e) {
+            leaveWaiting();
+            throw e;
+        } catch (TimeoutException e) {
+            if (!closing) {
+                return false;
+            }
+            leaveWaiting();
+            this.scheduler.closeTimedOut(this);
+            throw new TimeoutException("Job closing timed out: " + this);
+        }
+        return true;
+    }
+
+    /**
+     * await(timeout) ran out: close the job, staying registered so that a failure it ends with
+     * goes to this caller (returned, to be attached to the TimeoutException) and is not reported.
+     */
+    private Throwable closeWhileWaiting() {
+        synchronized (this) {
+            this.closed = true;
+            this.cancelled = true;
+        }
+        if (this.scheduler.discardPending(this)) {
+            endWithoutRunning(null);
+        }
+        CompletableFuture<T> signal;
+        synchronized (this) {
+            if (!this.done && this.runner != null) {
+                this.runner.interrupt();
+            }
+            signal = completionLocked();
+        }
+        try {
+            waitForEnd(signal, Checks.toNanos(this.scheduler.closeTimeout()), true);
+        } catch (TimeoutException stillRunning) {
+            return stillRunning;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        synchronized (this) {
+            this.waiters--;
+            if (this.outcome != FAILURE) {
+                return null;
+            }
+            this.failureHandled = true;
+            return this.failure;
+        }
+    }
+
+    /** A waiter gives up (interrupt or timeout): a failure nobody else will see is reported now. */
+    private void leaveWaiting() {
+        boolean report;
+        synchronized (this) {
+            this.waiters--;
+            report = this.done && this.outcome == FAILURE && !this.failureHandled
+                    && this.waiters == 0;
+            if (report) {
+                this.failureHandled = true;
+            }
+        }
+        if (report) {
+            reportFailure();
+        }
+    }
+
+    private CompletableFuture<T> completionLocked() {
+        if (this.completion == null) {
+            this.completion = new CompletableFuture<>();
+        }
+        return this.completion;
+    }
+
+    /** The outcome, once done; a failure read here counts as observed. Caller holds the monitor. */
+    private T outcomeLocked() throws Exception {
+        switch (this.outcome) {
+            case SUCCESS:
+                return this.value;
+            case FAILURE:
+                this.failureHandled = true;
+                throw asException(this.failure);
+            default:
+                throw cancellation();
+        }
+    }
+
+    private CancellationException cancellation() {
+        CancellationException cancelled = new CancellationException("Job was closed: " + getName());
+        if (this.failure != null) {
+            cancelled.initCause(this.failure);
+        }
+        return cancelled;
+    }
+
+    private void settle(CompletableFuture<T> view) {
+        int how;
+        synchronized (this) {
+            how = this.outcome;
+        }
+        switch (how) {
+            case SUCCESS -> view.complete(this.value);
+            case FAILURE -> view.completeExceptionally(this.failure);
+            default -> view.cancel(false);
+        }
+    }
+
+    private static Exception asException(Throwable failure) {
+        if (failure instanceof Exception exception) {
+            return exception;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new ExecutionException(failure);
+    }
+
+    // ---- used by the scheduler ----
+
+    /** Marks the job closed on the user's request; {@code false} if it was closed already. */
+    private synchronized boolean requestClose() {
+        if (this.closed) {
+            return false;
+        }
+        this.closed = true;
+        this.cancelled = true;
+        return true;
+    }
+
+    /**
+     * The scheduler is closing: mark the job cancelled and interrupt its thread. Returns
+     * {@code false}, leaving the job alone, when the caller is the job's own thread.
+     */
+    boolean cancelByScheduler() {
+        synchronized (this) {
+            if (this.done) {
+                return true;
+            }
+            Thread thread = this.runner;
+            if (thread == Thread.currentThread()) {
+                return false;
+            }
+            this.closed = true;
+            this.cancelled = true;
+            if (thread != null) {
+                thread.interrupt();
+            }
+            return true;
+        }
+    }
+
+    boolean runsOn(Thread thread) {
+        return this.runner == thread;
+    }
+
+    void decorate(java.util.function.UnaryOperator<Runnable> decorator) {
+        this.decorated = Objects.requireNonNull(decorator.apply(this::invoke),
+                "task decorator returned null");
+    }
+
+    /** Runs the task on the current thread and records the outcome. Does not touch the scheduler. */
+    void run(JobListener listener) {
+        Thread current = Thread.currentThread();
+        synchronized (this) {
+            if (this.cancelled) {
+                endLocked(null);
+                return;
+            }
+            this.runner = current;
+        }
+        this.startNanos = System.nanoTime();
+        if (listener != null) {
+            listener.onStarted(this, this.startNanos - this.spawnNanos);
+        }
+        Throwable escaped = null;
+        try {
+            if (this.decorated != null) {
+                this.decorated.run();
+            } else {
+                invoke();
+            }
+        } catch (Throwable e) {
+            escaped = e;
+        }
+        long ended = System.nanoTime();
+        synchronized (this) {
+            this.runner = null;
+            this.runNanos = ended - this.startNanos;
+            endLocked(escaped);
+        }
+        // An interrupt meant for this job must not reach the next task on this thread. Nobody
+        // interrupts on this job's behalf once runner is null, so clearing now is final.
+        Thread.interrupted();
+    }
+
+    private void invoke() {
+        try {
+            this.value = this.task.call();
+        } catch (Throwable e) {
+            this.failure = e;
+        }
+    }
+
+    /** The executor refused to run the job: it fails with that error, visibly. */
+    void rejected(RuntimeException error) {
+        synchronized (this) {
+            this.failure = error;
+            endLocked(null);
+        }
+    }
+
+    /** Decides the outcome. Caller holds the monitor. */
+    private void endLocked(Throwable escaped) {
+        if (this.done) {
+            return;
+        }
+        if (escaped != null) {
+            this.failure = escaped;
+        }
+        Throwable error = this.failure;
+        if (error instanceof InterruptedException || error instanceof CancellationException
+                || (this.cancelled && error == null)) {
+            this.outcome = CANCELLED;
+            this.value = null;
+        } else if (error != null) {
+            this.outcome = FAILURE;
+            this.reportOnPublish = this.waiters == 0;
+            this.failureHandled = this.reportOnPublish;
+        } else {
+            this.outcome = SUCCESS;
+        }
+        this.done = true;
+        this.closed = true;
+    }
+
+    /** Closed while pending (or by a closing scheduler): ends as cancelled and publishes it. */
+    void endWithoutRunning(JobListener listener) {
+        synchronized (this) {
+            if (this.done) {
+                return;
+            }
+            this.closed = true;
+            this.cancelled = true;
+            endLocked(null);
+        }
+        publish(listener != null ? listener : this.scheduler.listener());
+    }
+
+    /** Tells the waiters, the listener and, for an unobserved failure, the exception handler. */
+    void publish(JobListener listener) {
+        CompletableFuture<T> signal;
+        boolean report;
+        synchronized (this) {
+            signal = this.completion;
+            report = this.reportOnPublish;
+            this.reportOnPublish = false;
+        }
+        this.task = null;
+        this.decorated = null;
+        if (signal != null) {
+            settle(signal);
+        }
+        if (listener != null) {
+            listener.onFinished(this, publicOutcome(), this.runNanos);
+        }
+        if (report) {
+            reportFailure();
+        }
+    }
+
+    private JobListener.Outcome publicOutcome() {
+        return switch (this.outcome) {
+            case SUCCESS -> JobListener.Outcome.SUCCESS;
+            case FAILURE -> JobListener.Outcome.FAILURE;
+            default -> JobListener.Outcome.CANCELLED;
+        };
+    }
+
+    private void reportFailure() {
+        this.scheduler.report(new ExceptionContext("Job processing failed", this, this.failure,
+                this.spawnSite));
+    }
+
+    List<StackTraceElement> spawnSite() {
+        return this.spawnSite;
+    }
+}

@@ -1,0 +1,1245 @@
+package io.aiojobs;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A scheduler of background jobs, after Python's aiojobs: a limit on how many jobs run at once, a
+ * bounded FIFO queue of jobs waiting for a slot, jobs you can await or close, errors that are
+ * never lost, and a graceful shutdown.
+ *
+ * <dl>
+ * <dt>Limits and the pending queue</dt>
+ * <dd>{@link #spawn(Callable)} starts a job at once while fewer than {@link #limit()} jobs are
+ * active; otherwise the job waits, first in first out, in the pending queue. When
+ * {@link #pendingLimit()} jobs are already waiting, {@code spawn} blocks until one leaves the
+ * queue. A limit of {@code 0} means no limit. The scheduler is a read-only {@link Collection} of
+ * its active and pending jobs; a finished job leaves it at once.</dd>
+ *
+ * <dt>Closing</dt>
+ * <dd>{@link #close()} refuses new jobs, drops the pending ones without running them, interrupts
+ * the active ones and {@linkplain #shield(Callable) shielded} work, and waits up to
+ * {@link #closeTimeout()} for them to end; what still runs then is reported and given up on.
+ * {@link #waitAndClose()} first waits up to {@link #waitTimeout()} for all work to finish, jobs
+ * spawned meanwhile included, then closes.</dd>
+ *
+ * <dt>Exceptions</dt>
+ * <dd>A job whose task fails while nobody {@linkplain Job#await() awaits} or
+ * {@linkplain Job#close() closes} it is reported exactly once to the
+ * {@link ExceptionHandler} with the message {@code "Job processing failed"}; the default handler
+ * logs it through {@link System.Logger}. A job that ends by being interrupted or cancelled has not
+ * failed.</dd>
+ *
+ * <dt>Threads</dt>
+ * <dd>Each active job runs on a thread of its own. By default that is a new virtual thread on
+ * Java 21 and later, and a pooled daemon platform thread named {@code aiojobs-N} on Java 17;
+ * {@link Builder#executor(Executor)} and {@link Builder#threadFactory(ThreadFactory)} choose
+ * otherwise. When a job ends, its thread goes on with the next pending job, if there is one.
+ * An executor that refuses a job makes that job fail (and be reported); it never hangs.</dd>
+ * </dl>
+ *
+ * <p>This class is thread-safe: every method may be called from any thread, including from inside
+ * a job. No lock is held while a job runs.
+ */
+public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
+
+    /**
+     * Receives the errors that nobody else would see; see {@link ExceptionContext}.
+     * Implementations are called from job threads and closing threads, possibly at once, and
+     * must be thread-safe.
+     */
+    @FunctionalInterface
+    public interface ExceptionHandler {
+
+        /**
+         * Handles one error.
+         *
+         * @param scheduler the scheduler that reports it
+         * @param context what happened
+         */
+        void handle(JobScheduler scheduler, ExceptionContext context);
+    }
+
+    static final String CLOSED_MESSAGE = "Scheduling a new job after closing";
+
+    private final Settings settings;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final JobListener listener;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a place frees in the pending queue, for spawners blocked on a full one. */
+    private final Condition queueNotFull = this.lock.newCondition();
+    /** Signalled when the work left falls to one piece or none, for closing threads. */
+    private final Condition drained = this.lock.newCondition();
+
+    // Guarded by lock. Closed pending jobs stay in the deque until polled or compacted ("ghosts",
+    // state GONE); pendingCount counts only the live ones.
+    private final ArrayDeque<Job<?>> pending = new ArrayDeque<>();
+    private final Set<Shield<?>> shields = new HashSet<>();
+    private Job<?> activeHead;
+    private long sequence;
+    private int blockedSpawners;
+    private int drainWaiters;
+    private boolean paused;
+
+    private volatile boolean closed;
+    private volatile int activeCount;
+    private volatile int pendingCount;
+
+    /** Creates a scheduler with all the defaults; see {@link Builder}. */
+    public JobScheduler() {
+        this(new Builder());
+    }
+
+    private JobScheduler(Builder builder) {
+        this.settings = new Settings(builder);
+        this.listener = Listeners.of(this.settings.listeners);
+        this.paused = builder.paused;
+        if (builder.executor != null) {
+            this.executor = builder.executor;
+            this.ownedExecutor = null;
+        } else {
+            this.ownedExecutor = newExecutor(builder);
+            this.executor = this.ownedExecutor;
+        }
+    }
+
+    private static ExecutorService newExecutor(Builder builder) {
+        if (builder.threadFactory != null) {
+            return Threads.cachedPool(builder.threadFactory);
+        }
+        boolean virtual = builder.virtualThreads != null
+                ? builder.virtualThreads : Threads.virtualThreadsAvailable();
+        return virtual ? Threads.threadPerTask(Threads.virtualThreadFactory(builder.name))
+                : Threads.cachedPool(Threads.platformThreadFactory(builder.name));
+    }
+
+    /**
+     * Starts building a scheduler.
+     *
+     * @return a builder with every option at its default
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- settings ----
+
+    /**
+     * The maximum number of jobs active at once. By default, 100.
+     *
+     * @return the limit, or {@code 0} when there is none
+     */
+    public int limit() {
+        return this.settings.limit;
+    }
+
+    /**
+     * The maximum number of jobs waiting for a slot. By default, 10000.
+     *
+     * @return the limit, or {@code 0} when the queue is unbounded
+     */
+    public int pendingLimit() {
+        return this.settings.pendingLimit;
+    }
+
+    /**
+     * How long {@link #close()} and {@link Job#close()} wait for an interrupted job to end. By
+     * default, 100 ms.
+     *
+     * @return the close timeout
+     */
+    public Duration closeTimeout() {
+        return this.settings.closeTimeout;
+    }
+
+    /**
+     * The grace period of {@link #waitAndClose()}. By default, 60 s.
+     *
+     * @return the wait timeout
+     */
+    public Duration waitTimeout() {
+        return this.settings.waitTimeout;
+    }
+
+    /**
+     * The exception handler given to the builder.
+     *
+     * @return the handler, or {@code null} when the default (logging) handler is in use
+     */
+    public ExceptionHandler exceptionHandler() {
+        return this.settings.exceptionHandler;
+    }
+
+    /**
+     * The scheduler's name, used for its threads. By default, {@code aiojobs}.
+     *
+     * @return the name
+     */
+    public String name() {
+        return this.settings.name;
+    }
+
+    /**
+     * The number of active jobs.
+     *
+     * @return how many jobs hold a slot now
+     */
+    public int activeCount() {
+        return this.activeCount;
+    }
+
+    /**
+     * The number of pending jobs.
+     *
+     * @return how many jobs wait in the queue now
+     */
+    public int pendingCount() {
+        return this.pendingCount;
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return this.closed;
+    }
+
+    /**
+     * Whether the scheduler holds new jobs pending instead of starting them; see
+     * {@link Builder#paused(boolean)}.
+     *
+     * @return {@code true} until {@link #resume()} is called on a scheduler built paused
+     */
+    public boolean isPaused() {
+        this.lock.lock();
+        try {
+            return this.paused;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    // ---- spawning ----
+
+    /**
+     * Spawns a job; see {@link #spawn(Callable, String)}.
+     *
+     * @param <T> the type of the task's result
+     * @param task what the job does
+     * @return the new job
+     * @throws NullPointerException if {@code task} is {@code null}
+     * @throws RejectedExecutionException if the scheduler is closed, or the caller was
+     *     interrupted while blocked on a full pending queue
+     */
+    public <T> Job<T> spawn(Callable<T> task) {
+        return spawn(task, null);
+    }
+
+    /**
+     * Spawns a named job: starts it at once if fewer than {@link #limit()} jobs are active, else
+     * queues it as pending. By default, when {@link #pendingLimit()} jobs already wait, the caller
+     * blocks until one leaves the queue (a scheduler built {@linkplain Builder#paused(boolean)
+     * paused} never blocks).
+     *
+     * @param <T> the type of the task's result
+     * @param task what the job does
+     * @param name the job's name, or {@code null} for a generated one
+     * @return the new job
+     * @throws NullPointerException if {@code task} is {@code null}
+     * @throws RejectedExecutionException with the message {@code "Scheduling a new job after
+     *     closing"} if the scheduler is closed (also when it closes while the caller is blocked);
+     *     or, the interrupt flag restored and the job discarded, if the caller is interrupted
+     *     while blocked on a full pending queue
+     */
+    public <T> Job<T> spawn(Callable<T> task, String name) {
+        Objects.requireNonNull(task, "task");
+        Job<T> job = new Job<>(this, task, name, spawnSite());
+        if (this.settings.taskDecorator != null) {
+            job.decorate(this.settings.taskDecorator);
+        }
+        boolean start = enqueue(job);
+        if (this.listener != null) {
+            this.listener.onSpawned(job);
+        }
+        if (start) {
+            dispatch(job);
+        }
+        return job;
+    }
+
+    /**
+     * Spawns a job that runs {@code task}; see {@link #spawn(Callable, String)}.
+     *
+     * @param task what the job does
+     * @return the new job, whose result is {@code null}
+     * @throws NullPointerException if {@code task} is {@code null}
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public Job<Void> spawn(Runnable task) {
+        return spawn(task, null);
+    }
+
+    /**
+     * Spawns a named job that runs {@code task}; see {@link #spawn(Callable, String)}.
+     *
+     * @param task what the job does
+     * @param name the job's name, or {@code null} for a generated one
+     * @return the new job, whose result is {@code null}
+     * @throws NullPointerException if {@code task} is {@code null}
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public Job<Void> spawn(Runnable task, String name) {
+        Objects.requireNonNull(task, "task");
+        return spawn(Executors.callable(task, (Void) null), name);
+    }
+
+    /** Adds the job; returns true when it got a slot and must be dispatched by the caller. */
+    private boolean enqueue(Job<?> job) {
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                throw new RejectedExecutionException(CLOSED_MESSAGE);
+            }
+            job.id = ++this.sequence;
+            if (tryActivateLocked(job)) {
+                return true;
+            }
+            int max = this.settings.pendingLimit;
+            if (!this.paused && max > 0
+                    && (this.pendingCount >= max || this.blockedSpawners > 0)) {
+                awaitQueuePlaceLocked(max);
+                if (tryActivateLocked(job)) {
+                    return true;
+                }
+            }
+            this.pending.addLast(job);
+            this.pendingCount++;
+            if (this.blockedSpawners > 0 && max > 0 && this.pendingCount < max) {
+                this.queueNotFull.signal();
+            }
+            return false;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    private boolean tryActivateLocked(Job<?> job) {
+        int max = this.settings.limit;
+        if (this.paused || this.pendingCount > 0 || (max > 0 && this.activeCount >= max)) {
+            return false;
+        }
+        activateLocked(job);
+        return true;
+    }
+
+    /** Blocks until the queue has a free place; first come, first served. */
+    private void awaitQueuePlaceLocked(int max) {
+        this.blockedSpawners++;
+        try {
+            do {
+                try {
+                    this.queueNotFull.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (this.pendingCount < max) {
+                        this.queueNotFull.signal();
+                    }
+                    throw new RejectedExecutionException(
+                            "Interrupted while waiting for a place in the pending queue", e);
+                }
+                if (this.closed) {
+                    throw new RejectedExecutionException(CLOSED_MESSAGE);
+                }
+            } while (this.pendingCount >= max);
+        } finally {
+            this.blockedSpawners--;
+        }
+    }
+
+    private void activateLocked(Job<?> job) {
+        job.state = Job.ACTIVE;
+        job.prev = null;
+        job.next = this.activeHead;
+        if (this.activeHead != null) {
+            this.activeHead.prev = job;
+        }
+        this.activeHead = job;
+        this.activeCount++;
+    }
+
+    private void unlinkLocked(Job<?> job) {
+        job.state = Job.GONE;
+        if (job.prev != null) {
+            job.prev.next = job.next;
+        } else {
+            this.activeHead = job.next;
+        }
+        if (job.next != null) {
+            job.next.prev = job.prev;
+        }
+        job.prev = null;
+        job.next = null;
+        this.activeCount--;
+    }
+
+    /** The next live pending job, now activated; null when none may start. */
+    private Job<?> promoteLocked() {
+        int max = this.settings.limit;
+        if (this.closed || this.paused || (max > 0 && this.activeCount >= max)) {
+            return null;
+        }
+        Job<?> job;
+        while ((job = this.pending.pollFirst()) != null) {
+            if (job.state == Job.PENDING) {
+                this.pendingCount--;
+                if (this.blockedSpawners > 0) {
+                    this.queueNotFull.signal();
+                }
+                activateLocked(job);
+                return job;
+            }
+        }
+        return null;
+    }
+
+    /** Hands a job (and, should the executor refuse, the ones after it) to the executor. */
+    private void dispatch(Job<?> first) {
+        Job<?> job = first;
+        while (job != null) {
+            Job<?> toRun = job;
+            try {
+                this.executor.execute(() -> runJobs(toRun));
+                return;
+            } catch (RuntimeException refused) {
+                job.rejected(refused);
+                job = finish(job);
+            }
+        }
+    }
+
+    /** A worker's loop: run the job, then each pending job that its slot frees for. */
+    private void runJobs(Job<?> first) {
+        Job<?> job = first;
+        while (job != null) {
+            job.run(this.listener);
+            job = finish(job);
+        }
+    }
+
+    /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
+    private Job<?> finish(Job<?> job) {
+        Job<?> next = null;
+        this.lock.lock();
+        try {
+            if (job.state == Job.ACTIVE) {
+                unlinkLocked(job);
+                next = promoteLocked();
+                signalIfDrainedLocked();
+            }
+        } finally {
+            this.lock.unlock();
+        }
+        job.publish(this.listener);
+        return next;
+    }
+
+    private void signalIfDrainedLocked() {
+        if (this.drainWaiters > 0
+                && this.activeCount + this.pendingCount + this.shields.size() <= 1) {
+            this.drained.signalAll();
+        }
+    }
+
+    /** Job.close() of a pending job: take it out of the queue. False if it is not pending. */
+    boolean discardPending(Job<?> job) {
+        this.lock.lock();
+        try {
+            if (job.state != Job.PENDING) {
+                return false;
+            }
+            job.state = Job.GONE;
+            this.pendingCount--;
+            if (this.blockedSpawners > 0) {
+                this.queueNotFull.signal();
+            }
+            if (this.pending.peekLast() == job) {
+                this.pending.pollLast();
+            } else if (this.pending.size() > 2 * this.pendingCount + 16) {
+                this.pending.removeIf(ghost -> ghost.state != Job.PENDING);
+            }
+            signalIfDrainedLocked();
+            return true;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Lets a scheduler built {@linkplain Builder#paused(boolean) paused} start its pending jobs,
+     * up to the limit. By default, schedulers are not paused, and this does nothing.
+     */
+    public void resume() {
+        List<Job<?>> started = new ArrayList<>();
+        this.lock.lock();
+        try {
+            if (!this.paused) {
+                return;
+            }
+            this.paused = false;
+            Job<?> job;
+            while ((job = promoteLocked()) != null) {
+                started.add(job);
+            }
+        } finally {
+            this.lock.unlock();
+        }
+        started.forEach(this::dispatch);
+    }
+
+    // ---- shielding ----
+
+    /**
+     * Runs {@code task} on a thread of its own, at once (no limit applies), where the caller
+     * cannot cancel it: cancelling or abandoning the returned future, or interrupting the thread
+     * that waits on it, does not stop the work. {@link #waitAndClose()} waits for it; only
+     * {@link #close()} interrupts it. Shielded work is not a job: it is not in this collection.
+     *
+     * @param <T> the type of the task's result
+     * @param task the work
+     * @return a future of the task's result
+     * @throws NullPointerException if {@code task} is {@code null}
+     * @throws RejectedExecutionException if the scheduler is closed
+     */
+    public <T> CompletableFuture<T> shield(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        Shield<T> shield = Shield.ofTask(this, task);
+        addShield(shield);
+        CompletableFuture<T> view = shield.view();
+        Runnable body = shield::run;
+        if (this.settings.taskDecorator != null) {
+            body = Objects.requireNonNull(this.settings.taskDecorator.apply(body),
+                    "task decorator returned null");
+        }
+        try {
+            this.executor.execute(body);
+        } catch (RuntimeException refused) {
+            shield.rejected(refused);
+        }
+        return view;
+    }
+
+    /**
+     * Tracks {@code stage} as shielded work: {@link #waitAndClose()} waits for it to complete,
+     * {@link #close()} cancels it; cancelling the returned future does not.
+     *
+     * @param <T> the type of the stage's result
+     * @param stage the work
+     * @return a future of the stage's result
+     * @throws NullPointerException if {@code stage} is {@code null}
+     * @throws RejectedExecutionException if the scheduler is closed
+     */
+    public <T> CompletableFuture<T> shield(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        Shield<T> shield = Shield.ofStage(this, stage);
+        addShield(shield);
+        CompletableFuture<T> view = shield.view();
+        shield.track();
+        return view;
+    }
+
+    private void addShield(Shield<?> shield) {
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                throw new RejectedExecutionException(CLOSED_MESSAGE);
+            }
+            this.shields.add(shield);
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    void shieldEnded(Shield<?> shield) {
+        this.lock.lock();
+        try {
+            if (this.shields.remove(shield)) {
+                signalIfDrainedLocked();
+            }
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    // ---- closing ----
+
+    /**
+     * Waits up to {@link #waitTimeout()} for every job and all shielded work to finish, then
+     * closes; see {@link #waitAndClose(Duration)}.
+     */
+    public void waitAndClose() {
+        waitAndClose(this.settings.waitTimeout);
+    }
+
+    /**
+     * Waits up to {@code timeout} until no job and no shielded work is left, jobs spawned while
+     * waiting included, then {@linkplain #close() closes}. Returns as soon as the work is done. A
+     * paused scheduler is resumed first, since its jobs could not finish otherwise. Called from
+     * a job, it does not wait for that job itself. If the calling thread is interrupted, it stops
+     * waiting, closes at once and restores the interrupt flag.
+     *
+     * @param timeout the grace period
+     * @throws NullPointerException if {@code timeout} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public void waitAndClose(Duration timeout) {
+        long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
+        resume();
+        this.lock.lock();
+        try {
+            int self = callerJobLocked() != null ? 1 : 0;
+            this.drainWaiters++;
+            try {
+                while (!this.closed && nanos > 0
+                        && this.activeCount + this.pendingCount + this.shields.size() > self) {
+                    nanos = this.drained.awaitNanos(nanos);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                this.drainWaiters--;
+            }
+        } finally {
+            this.lock.unlock();
+        }
+        close();
+    }
+
+    /**
+     * Closes the scheduler: refuses new jobs, drops pending jobs without running them, interrupts
+     * every active job and shielded task, and waits up to {@link #closeTimeout()} (for all of them
+     * together) for them to end. Each one still running then is reported to the exception
+     * handler with the message {@code "Job closing timed out"} and leaves the scheduler. Called
+     * from a job, it leaves that job running and does not wait for it. Idempotent. If the calling
+     * thread is interrupted, it stops waiting and restores the interrupt flag.
+     */
+    @Override
+    public void close() {
+        List<Job<?>> dropped;
+        List<Job<?>> running = new ArrayList<>();
+        List<Shield<?>> shielded;
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return;
+            }
+            this.closed = true;
+            this.paused = false;
+            dropped = new ArrayList<>(this.pendingCount);
+            for (Job<?> job : this.pending) {
+                if (job.state == Job.PENDING) {
+                    job.state = Job.GONE;
+                    dropped.add(job);
+                }
+            }
+            this.pending.clear();
+            this.pendingCount = 0;
+            for (Job<?> job = this.activeHead; job != null; job = job.next) {
+                running.add(job);
+            }
+            shielded = new ArrayList<>(this.shields);
+            this.queueNotFull.signalAll();
+            this.drained.signalAll();
+        } finally {
+            this.lock.unlock();
+        }
+        for (Job<?> job : dropped) {
+            job.endWithoutRunning(this.listener);
+        }
+        Job<?> self = null;
+        for (Job<?> job : running) {
+            if (!job.cancelByScheduler()) {
+                self = job;
+            }
+        }
+        shielded.forEach(Shield::cancel);
+        List<Job<?>> stuckJobs = new ArrayList<>();
+        List<Shield<?>> stuckShields = new ArrayList<>();
+        awaitStopped(self, stuckJobs, stuckShields);
+        for (Job<?> job : stuckJobs) {
+            closeTimedOut(job);
+            report(new ExceptionContext("Job closing timed out", job,
+                    new TimeoutException("Job closing timed out"), job.spawnSite()));
+        }
+        for (int i = 0; i < stuckShields.size(); i++) {
+            closeTimedOut(null);
+            report(new ExceptionContext("Job closing timed out", null,
+                    new TimeoutException("Job closing timed out")));
+        }
+        if (this.ownedExecutor != null) {
+            this.ownedExecutor.shutdown();
+        }
+    }
+
+    /** Waits for the closed work to end; gives up on what is left at the deadline. */
+    private void awaitStopped(Job<?> self, List<Job<?>> stuckJobs, List<Shield<?>> stuckShields) {
+        long nanos = Checks.toNanos(this.settings.closeTimeout);
+        int allowed = self != null ? 1 : 0;
+        this.lock.lock();
+        try {
+            this.drainWaiters++;
+            try {
+                while (nanos > 0 && this.activeCount + this.shields.size() > allowed) {
+                    nanos = this.drained.awaitNanos(nanos);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                this.drainWaiters--;
+            }
+            for (Job<?> job = this.activeHead; job != null; ) {
+                Job<?> next = job.next;
+                if (job != self) {
+                    unlinkLocked(job);
+                    stuckJobs.add(job);
+                }
+                job = next;
+            }
+            stuckShields.addAll(this.shields);
+            this.shields.clear();
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** The active job of this scheduler that the calling thread runs, if any. O(active). */
+    private Job<?> callerJobLocked() {
+        Thread current = Thread.currentThread();
+        for (Job<?> job = this.activeHead; job != null; job = job.next) {
+            if (job.runsOn(current)) {
+                return job;
+            }
+        }
+        return null;
+    }
+
+    // ---- exceptions ----
+
+    /**
+     * Passes {@code context} to the exception handler: the one given to the builder, or by
+     * default one that logs it at {@code ERROR} through {@link System.Logger}. An exception the
+     * handler throws reaches the caller.
+     *
+     * @param context what happened
+     * @throws NullPointerException if {@code context} is {@code null}
+     */
+    public void callExceptionHandler(ExceptionContext context) {
+        Objects.requireNonNull(context, "context");
+        ExceptionHandler handler = this.settings.exceptionHandler;
+        if (handler != null) {
+            handler.handle(this, context);
+        } else {
+            Logging.log(context);
+        }
+    }
+
+    /** Reports on a job or closing thread, where a failing handler must not break anything. */
+    void report(ExceptionContext context) {
+        try {
+            callExceptionHandler(context);
+        } catch (RuntimeException | Error e) {
+            Logging.LOGGER.log(System.Logger.Level.ERROR,
+                    "Exception handler failed on: " + Logging.describe(context), e);
+        }
+    }
+
+    void closeTimedOut(Job<?> job) {
+        if (this.listener != null) {
+            this.listener.onCloseTimeout(job);
+        }
+    }
+
+    JobListener listener() {
+        return this.listener;
+    }
+
+    private List<StackTraceElement> spawnSite() {
+        if (!this.settings.captureSpawnSite) {
+            return List.of();
+        }
+        StackTraceElement[] frames = new Throwable().getStackTrace();
+        int first = 0;
+        while (first < frames.length
+                && frames[first].getClassName().equals(JobScheduler.class.getName())) {
+            first++;
+        }
+        return List.of(Arrays.copyOfRange(frames, first, frames.length));
+    }
+
+    // ---- the Collection view ----
+
+    /**
+     * The number of jobs: active plus pending (shielded work is not counted).
+     *
+     * @return {@link #activeCount()} + {@link #pendingCount()}
+     */
+    @Override
+    public int size() {
+        this.lock.lock();
+        try {
+            return this.activeCount + this.pendingCount;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Whether there is no active and no pending job.
+     *
+     * @return {@code size() == 0}
+     */
+    @Override
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * Whether {@code o} is an active or pending job of this scheduler.
+     *
+     * @param o the object to look for
+     * @return {@code true} if it is one of this scheduler's unfinished jobs
+     */
+    @Override
+    public boolean contains(Object o) {
+        return o instanceof Job<?> job && job.scheduler == this && job.state != Job.GONE;
+    }
+
+    /**
+     * Whether every element of {@code c} is in this scheduler.
+     *
+     * @param c the elements to look for
+     * @return {@code true} if each is {@linkplain #contains contained}
+     * @throws NullPointerException if {@code c} is {@code null}
+     */
+    @Override
+    public boolean containsAll(Collection<?> c) {
+        for (Object o : c) {
+            if (!contains(o)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A snapshot of the active jobs, then the pending ones in queue order. It never throws
+     * {@link java.util.ConcurrentModificationException} and does not support {@code remove}.
+     *
+     * @return an iterator over the snapshot
+     */
+    @Override
+    public Iterator<Job<?>> iterator() {
+        return Collections.unmodifiableList(Arrays.asList(snapshot())).iterator();
+    }
+
+    /**
+     * A snapshot of the jobs, as {@link #iterator()} orders them.
+     *
+     * @return a new array of the jobs
+     */
+    @Override
+    public Object[] toArray() {
+        return snapshot();
+    }
+
+    /**
+     * A snapshot of the jobs, as {@link #iterator()} orders them.
+     *
+     * @param <E> the array's element type
+     * @param a the array to fill if it is big enough
+     * @return {@code a}, or a new array of its type, holding the jobs
+     * @throws ArrayStoreException if {@code Job} is not assignable to the element type
+     * @throws NullPointerException if {@code a} is {@code null}
+     */
+    @Override
+    public <E> E[] toArray(E[] a) {
+        return Arrays.asList(snapshot()).toArray(a);
+    }
+
+    private Job<?>[] snapshot() {
+        this.lock.lock();
+        try {
+            Job<?>[] jobs = new Job<?>[this.activeCount + this.pendingCount];
+            int i = 0;
+            for (Job<?> job = this.activeHead; job != null; job = job.next) {
+                jobs[i++] = job;
+            }
+            for (Job<?> job : this.pending) {
+                if (job.state == Job.PENDING) {
+                    jobs[i++] = job;
+                }
+            }
+            return i == jobs.length ? jobs : Arrays.copyOf(jobs, i);
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Not supported: jobs are added with {@code spawn}.
+     *
+     * @param job ignored
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean add(Job<?> job) {
+        throw unsupported();
+    }
+
+    /**
+     * Not supported: jobs leave when they end or are closed.
+     *
+     * @param o ignored
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean remove(Object o) {
+        throw unsupported();
+    }
+
+    /**
+     * Not supported.
+     *
+     * @param c ignored
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean addAll(Collection<? extends Job<?>> c) {
+        throw unsupported();
+    }
+
+    /**
+     * Not supported.
+     *
+     * @param c ignored
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean removeAll(Collection<?> c) {
+        throw unsupported();
+    }
+
+    /**
+     * Not supported.
+     *
+     * @param filter ignored
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean removeIf(Predicate<? super Job<?>> filter) {
+        throw unsupported();
+    }
+
+    /**
+     * Not supported.
+     *
+     * @param c ignored
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean retainAll(Collection<?> c) {
+        throw unsupported();
+    }
+
+    /**
+     * Not supported: use {@link #close()}.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public void clear() {
+        throw unsupported();
+    }
+
+    private static UnsupportedOperationException unsupported() {
+        return new UnsupportedOperationException("A JobScheduler is a read-only view of its jobs");
+    }
+
+    /**
+     * {@code JobScheduler[jobs=N]}, or {@code JobScheduler[closed jobs=N]} once closed.
+     *
+     * @return a description of the scheduler
+     */
+    @Override
+    public String toString() {
+        return "JobScheduler[" + (this.closed ? "closed " : "") + "jobs=" + size() + "]";
+    }
+
+    // ---- building ----
+
+    /**
+     * Builds a {@link JobScheduler}. Each setter checks its value at once; {@link #build()} copies
+     * the settings, so a builder can be reused. Not thread-safe: confine a builder to one thread.
+     */
+    public static final class Builder {
+
+        private int limit = 100;
+        private int pendingLimit = 10_000;
+        private Duration closeTimeout = Duration.ofMillis(100);
+        private Duration waitTimeout = Duration.ofSeconds(60);
+        private ExceptionHandler exceptionHandler;
+        private String name = "aiojobs";
+        private Executor executor;
+        private ThreadFactory threadFactory;
+        private Boolean virtualThreads;
+        private boolean captureSpawnSite;
+        private UnaryOperator<Runnable> taskDecorator;
+        private final List<JobListener> listeners = new ArrayList<>();
+        private boolean paused;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the maximum number of jobs active at once. By default, 100.
+         *
+         * @param limit the limit, or {@code 0} for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is negative
+         */
+        public Builder limit(int limit) {
+            this.limit = Checks.nonNegative(limit, "limit");
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of jobs waiting for a slot. By default, 10000.
+         *
+         * @param pendingLimit the limit, or {@code 0} for an unbounded queue
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pendingLimit} is negative
+         */
+        public Builder pendingLimit(int pendingLimit) {
+            this.pendingLimit = Checks.nonNegative(pendingLimit, "pendingLimit");
+            return this;
+        }
+
+        /**
+         * Sets how long closing waits for an interrupted job to end. By default, 100 ms.
+         *
+         * @param closeTimeout the timeout, zero or more
+         * @return this builder
+         * @throws NullPointerException if {@code closeTimeout} is {@code null}
+         * @throws IllegalArgumentException if {@code closeTimeout} is negative
+         */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = Checks.nonNegative(closeTimeout, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the grace period of {@link JobScheduler#waitAndClose()}. By default, 60 s.
+         *
+         * @param waitTimeout the timeout, zero or more
+         * @return this builder
+         * @throws NullPointerException if {@code waitTimeout} is {@code null}
+         * @throws IllegalArgumentException if {@code waitTimeout} is negative
+         */
+        public Builder waitTimeout(Duration waitTimeout) {
+            this.waitTimeout = Checks.nonNegative(waitTimeout, "waitTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the handler of unobserved errors. By default, they are logged through
+         * {@link System.Logger} at {@code ERROR}.
+         *
+         * @param exceptionHandler the handler
+         * @return this builder
+         * @throws NullPointerException if {@code exceptionHandler} is {@code null}
+         */
+        public Builder exceptionHandler(ExceptionHandler exceptionHandler) {
+            this.exceptionHandler = Objects.requireNonNull(exceptionHandler, "exceptionHandler");
+            return this;
+        }
+
+        /**
+         * Names the scheduler; its own threads are named {@code name-N}. By default,
+         * {@code aiojobs}.
+         *
+         * @param name the name
+         * @return this builder
+         * @throws NullPointerException if {@code name} is {@code null}
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Runs jobs on {@code executor}, which must give each task a thread of its own (as the
+         * scheduler limits concurrency itself, a bounded executor can only slow it down). The
+         * scheduler does not shut it down. A task it refuses makes its job fail. By default, the
+         * scheduler makes its own threads (see {@link #virtualThreads(boolean)}).
+         *
+         * @param executor the executor
+         * @return this builder
+         * @throws NullPointerException if {@code executor} is {@code null}
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Runs jobs on threads from {@code threadFactory}, pooled and reused while they are idle
+         * (idle threads end after a minute). Ignored when an {@link #executor(Executor)} is set.
+         *
+         * @param threadFactory the factory
+         * @return this builder
+         * @throws NullPointerException if {@code threadFactory} is {@code null}
+         */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Whether jobs run on virtual threads, one new thread per job. By default, they do on
+         * Java 21 and later; on Java 17 they run on pooled platform threads. Ignored when an
+         * {@link #executor(Executor)} or {@link #threadFactory(ThreadFactory)} is set.
+         *
+         * @param virtualThreads whether to use virtual threads
+         * @return this builder
+         * @throws UnsupportedOperationException if {@code true} on a Java before 21
+         */
+        public Builder virtualThreads(boolean virtualThreads) {
+            if (virtualThreads && !Threads.virtualThreadsAvailable()) {
+                throw new UnsupportedOperationException("Virtual threads need Java 21 or later; this is Java "
+                        + Runtime.version().feature());
+            }
+            this.virtualThreads = virtualThreads;
+            return this;
+        }
+
+        /**
+         * Whether to record where each job is spawned, for {@link ExceptionContext#sourceTraceback()}.
+         * It costs a stack walk per spawn: meant for debugging. By default, off.
+         *
+         * @param captureSpawnSite whether to capture spawn sites
+         * @return this builder
+         */
+        public Builder captureSpawnSite(boolean captureSpawnSite) {
+            this.captureSpawnSite = captureSpawnSite;
+            return this;
+        }
+
+        /**
+         * Wraps every job's and shielded task's body, at spawn time on the spawning thread, to
+         * carry context (MDC, security, tracing) into the job's thread. By default, none.
+         *
+         * @param taskDecorator the decorator; it must return a non-null runnable
+         * @return this builder
+         * @throws NullPointerException if {@code taskDecorator} is {@code null}
+         */
+        public Builder taskDecorator(UnaryOperator<Runnable> taskDecorator) {
+            this.taskDecorator = Objects.requireNonNull(taskDecorator, "taskDecorator");
+            return this;
+        }
+
+        /**
+         * Adds a listener of job events; may be called more than once. By default, none.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is {@code null}
+         */
+        public Builder listener(JobListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Whether the scheduler starts paused: it accepts jobs and holds them pending (without
+         * blocking on the pending limit) until {@link JobScheduler#resume()}. Used to hold jobs
+         * spawned while an application is still starting. By default, not paused.
+         *
+         * @param paused whether to start paused
+         * @return this builder
+         */
+        public Builder paused(boolean paused) {
+            this.paused = paused;
+            return this;
+        }
+
+        /**
+         * Builds the scheduler.
+         *
+         * @return a new scheduler with these settings
+         */
+        public JobScheduler build() {
+            return new JobScheduler(this);
+        }
+    }
+
+    /** The immutable copy of a builder's settings. */
+    private static final class Settings {
+        final int limit;
+        final int pendingLimit;
+        final Duration closeTimeout;
+        final Duration waitTimeout;
+        final ExceptionHandler exceptionHandler;
+        final String name;
+        final boolean captureSpawnSite;
+        final UnaryOperator<Runnable> taskDecorator;
+        final List<JobListener> listeners;
+
+        Settings(Builder builder) {
+            this.limit = builder.limit;
+            this.pendingLimit = builder.pendingLimit;
+            this.closeTimeout = builder.closeTimeout;
+            this.waitTimeout = builder.waitTimeout;
+            this.exceptionHandler = builder.exceptionHandler;
+            this.name = builder.name;
+            this.captureSpawnSite = builder.captureSpawnSite;
+            this.taskDecorator = builder.taskDecorator;
+            this.listeners = List.copyOf(builder.listeners);
+        }
+    }
+}
