@@ -278,12 +278,35 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      *     while blocked on a full pending queue
      */
     public <T> Job<T> spawn(Callable<T> task, String name) {
+        return spawn(task, name, -1);
+    }
+
+    /**
+     * Spawns a named job as {@link #spawn(Callable, String)} does, but waits at most
+     * {@code queueTimeout} for a place when the pending queue is full, for callers that would
+     * rather turn work away (say, answer 503) than block.
+     *
+     * @param <T> the type of the task's result
+     * @param task what the job does
+     * @param name the job's name, or {@code null} for a generated one
+     * @param queueTimeout how long to wait for a place in a full pending queue; zero to not wait
+     * @return the new job
+     * @throws NullPointerException if {@code task} or {@code queueTimeout} is {@code null}
+     * @throws IllegalArgumentException if {@code queueTimeout} is negative
+     * @throws QueueFullException if the pending queue stayed full for {@code queueTimeout}
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public <T> Job<T> spawn(Callable<T> task, String name, Duration queueTimeout) {
+        return spawn(task, name, Checks.toNanos(Checks.nonNegative(queueTimeout, "queueTimeout")));
+    }
+
+    private <T> Job<T> spawn(Callable<T> task, String name, long queueNanos) {
         Objects.requireNonNull(task, "task");
         Job<T> job = new Job<>(this, task, name, spawnSite());
         if (this.settings.taskDecorator != null) {
             job.decorate(this.settings.taskDecorator);
         }
-        boolean start = enqueue(job);
+        boolean start = enqueue(job, queueNanos);
         if (this.listener != null) {
             this.listener.onSpawned(job);
         }
@@ -319,8 +342,11 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         return spawn(Executors.callable(task, (Void) null), name);
     }
 
-    /** Adds the job; returns true when it got a slot and must be dispatched by the caller. */
-    private boolean enqueue(Job<?> job) {
+    /**
+     * Adds the job; returns true when it got a slot and must be dispatched by the caller. A full
+     * queue blocks for up to queueNanos, forever when negative.
+     */
+    private boolean enqueue(Job<?> job, long queueNanos) {
         this.lock.lock();
         try {
             if (this.closed) {
@@ -333,7 +359,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             int max = this.settings.pendingLimit;
             if (!this.paused && max > 0
                     && (this.pendingCount >= max || this.blockedSpawners > 0)) {
-                awaitQueuePlaceLocked(max);
+                awaitQueuePlaceLocked(max, queueNanos);
                 if (tryActivateLocked(job)) {
                     return true;
                 }
@@ -359,17 +385,26 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     /** Blocks until the queue has a free place; first come, first served. */
-    private void awaitQueuePlaceLocked(int max) {
+    private void awaitQueuePlaceLocked(int max, long queueNanos) {
+        long nanos = queueNanos;
         this.blockedSpawners++;
         try {
             do {
                 try {
-                    this.queueNotFull.await();
+                    if (queueNanos < 0) {
+                        this.queueNotFull.await();
+                    } else if (nanos > 0) {
+                        nanos = this.queueNotFull.awaitNanos(nanos);
+                    } else if (this.pendingCount < max) {
+                        break; // out of time, but a place is free: take it rather than fail
+                    } else {
+                        passOnPlaceLocked(max);
+                        throw new QueueFullException("The pending queue is full (" + max
+                                + " jobs) and stayed full for " + Duration.ofNanos(queueNanos));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    if (this.pendingCount < max) {
-                        this.queueNotFull.signal();
-                    }
+                    passOnPlaceLocked(max);
                     throw new RejectedExecutionException(
                             "Interrupted while waiting for a place in the pending queue", e);
                 }
@@ -379,6 +414,13 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             } while (this.pendingCount >= max);
         } finally {
             this.blockedSpawners--;
+        }
+    }
+
+    /** A blocked spawner gives up: a signal it may have taken goes to the next one. */
+    private void passOnPlaceLocked(int max) {
+        if (this.pendingCount < max) {
+            this.queueNotFull.signal();
         }
     }
 
