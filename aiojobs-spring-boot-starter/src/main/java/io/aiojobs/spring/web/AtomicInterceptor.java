@@ -1,0 +1,172 @@
+package io.aiojobs.spring.web;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import io.aiojobs.Job;
+import io.aiojobs.JobScheduler;
+import jakarta.servlet.http.HttpServletRequest;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncTask;
+
+/**
+ * Runs an {@link Atomic} method as one job. A synchronous method: the calling thread waits for
+ * the job, deaf to interrupts, and gets its value or very exception. A method returning an
+ * asynchronous type: the calling thread waits only until the method has returned (inside the
+ * job), hands MVC a value whose cancellation cannot reach the job, and the job goes on until the
+ * asynchronous result is produced.
+ */
+final class AtomicInterceptor implements MethodInterceptor {
+
+    private final BeanFactory beanFactory;
+
+    private final Supplier<Duration> queueTimeout;
+
+    /**
+     * @param beanFactory where to find the schedulers
+     * @param queueTimeout how long to wait for room in a full pending queue, {@code null} to block
+     */
+    AtomicInterceptor(BeanFactory beanFactory, Supplier<Duration> queueTimeout) {
+        this.beanFactory = beanFactory;
+        this.queueTimeout = queueTimeout;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Method method = invocation.getMethod();
+        JobScheduler scheduler = scheduler(method, invocation.getThis());
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        HttpServletRequest request = attributes instanceof ServletRequestAttributes servlet
+                ? servlet.getRequest() : null;
+        String name = request != null ? request.getMethod() + " " + request.getRequestURI()
+                : ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
+        if (!AsyncReturn.isAsync(method.getReturnType())) {
+            // The request outlives the job here, so the job may share the request's attributes.
+            Callable<Object> body = ContextCapture.capture(attributes).wrap(() -> proceed(invocation));
+            return awaitUninterruptibly(spawn(scheduler, body, name, request));
+        }
+        AsyncReturn async = AsyncReturn.prepare(attributes, request);
+        CompletableFuture<Object> handoff = new CompletableFuture<>();
+        Callable<Object> body = async.capture().wrap(() -> runAsync(invocation, handoff, async));
+        Job<Object> job = spawn(scheduler, body, name, request);
+        return async.handOver(job, handoff);
+    }
+
+    private static Object runAsync(MethodInvocation invocation, CompletableFuture<Object> handoff,
+            AsyncReturn async) throws Exception {
+        Object value;
+        try {
+            value = proceed(invocation);
+        } catch (Exception | Error ex) {
+            // The caller rethrows it; the job has done its part and does not report it again.
+            handoff.completeExceptionally(ex);
+            return null;
+        }
+        if (value instanceof Callable<?> callable) {
+            handoff.complete(value);
+            return callable.call();
+        }
+        if (value instanceof WebAsyncTask<?> task) {
+            // Read before the hand-off: the caller then swaps in a callable that awaits the job.
+            Callable<?> callable = task.getCallable();
+            handoff.complete(value);
+            return callable.call();
+        }
+        handoff.complete(value);
+        if (value instanceof CompletionStage<?> stage) {
+            return awaitStage(stage);
+        }
+        if (value instanceof DeferredResult<?>) {
+            async.awaitCompletion();
+        }
+        return null;
+    }
+
+    /** Lasts until the stage completes; only the scheduler closing the job cancels the stage. */
+    private static Object awaitStage(CompletionStage<?> stage) throws InterruptedException {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        stage.whenComplete((result, failure) -> done.complete(failure == null ? result : null));
+        try {
+            return done.get();
+        } catch (InterruptedException ex) {
+            if (stage instanceof Future<?> future) {
+                future.cancel(true);
+            }
+            throw ex;
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private JobScheduler scheduler(Method method, Object target) {
+        Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
+        Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+        Atomic atomic = AnnotatedElementUtils.findMergedAnnotation(specific, Atomic.class);
+        if (atomic == null) {
+            atomic = AnnotatedElementUtils.findMergedAnnotation(targetClass, Atomic.class);
+        }
+        if (atomic != null && StringUtils.hasText(atomic.scheduler())) {
+            return SchedulerLookup.named(this.beanFactory, atomic.scheduler());
+        }
+        return SchedulerLookup.find(this.beanFactory).orElseThrow(() -> new IllegalStateException(
+                "No JobScheduler bean for @Atomic " + method + "; " + AiojobsWeb.HOW_TO_REGISTER));
+    }
+
+    private <T> Job<T> spawn(JobScheduler scheduler, Callable<T> body, String name,
+            HttpServletRequest request) {
+        return AiojobsWeb.spawn(scheduler, body, name, this.queueTimeout.get(), request);
+    }
+
+    private static Object proceed(MethodInvocation invocation) throws Exception {
+        try {
+            return invocation.proceed();
+        } catch (Exception | Error ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw new UndeclaredThrowableException(ex);
+        }
+    }
+
+    /**
+     * Waits for the job's outcome. An interrupt of the waiting thread does not give up on the
+     * job (its outcome is still the response); the interrupt flag is restored afterwards.
+     */
+    static <T> T awaitUninterruptibly(Job<T> job) throws Exception {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return job.await();
+                } catch (InterruptedException ex) {
+                    if (job.isClosed()) {
+                        // The job's own outcome (or it just ended): a finished job answers at once.
+                        return job.await();
+                    }
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.aiojobs.spring.web;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.aiojobs.Job;
+import io.aiojobs.JobListener;
+import io.aiojobs.JobScheduler;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.MDC;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The application of the web tests: schedulers defined here (until the starter's own
+ * auto-configuration lands), a permissive security chain with HTTP Basic, and a filter that puts
+ * a marker into the request attributes and the MDC.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({TestControllers.SyncController.class, TestControllers.AtomicClassController.class,
+        TestControllers.TimeoutController.class, TestControllers.ContextController.class,
+        TestControllers.HelperController.class, TestControllers.RejectionController.class,
+        TestControllers.OwnRejectionController.class})
+class WebTestApplication {
+
+    static final String PROPERTIES = "spring.mvc.async.request-timeout=300ms";
+
+    /** Job outcomes of every scheduler here, by job name. */
+    @Bean
+    Outcomes outcomes() {
+        return new Outcomes();
+    }
+
+    @Bean(destroyMethod = "close")
+    @Primary
+    JobScheduler jobScheduler(Outcomes outcomes) {
+        return JobScheduler.builder().name("web-test").listener(outcomes).build();
+    }
+
+    /** One thread for every job, so that a job runs on the thread of the one before. */
+    @Bean(destroyMethod = "close")
+    JobScheduler singleThreadScheduler(Outcomes outcomes) {
+        return JobScheduler.builder().name("single").limit(1).listener(outcomes)
+                .executor(Executors.newSingleThreadExecutor(r -> {
+                    Thread thread = new Thread(r, "single-thread");
+                    thread.setDaemon(true);
+                    return thread;
+                })).build();
+    }
+
+    /** One job at a time and one waiting: easy to fill. */
+    @Bean(destroyMethod = "close")
+    JobScheduler tinyScheduler(Outcomes outcomes) {
+        return JobScheduler.builder().name("tiny").limit(1).pendingLimit(1).listener(outcomes).build();
+    }
+
+    /** Closed by the tests that play a shutdown. */
+    @Bean(destroyMethod = "close")
+    JobScheduler closingScheduler() {
+        return JobScheduler.builder().name("closing").build();
+    }
+
+    @Bean
+    SecurityFilterChain permitAll(HttpSecurity http) {
+        return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .httpBasic(Customizer.withDefaults())
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    @Bean
+    OncePerRequestFilter markerFilter() {
+        return new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                    FilterChain chain) throws ServletException, IOException {
+                String marker = request.getHeader("X-Marker");
+                if (marker == null) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+                request.setAttribute("marker", marker);
+                MDC.put("marker", marker);
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    MDC.remove("marker");
+                }
+            }
+        };
+    }
+
+    /** Records how each job ended. */
+    static final class Outcomes implements JobListener {
+
+        record Ended(String name, Outcome outcome) {
+        }
+
+        private final List<Ended> ended = new ArrayList<>();
+
+        @Override
+        public synchronized void onFinished(Job<?> job, Outcome outcome, long runNanos) {
+            this.ended.add(new Ended(job.getName(), outcome));
+            notifyAll();
+        }
+
+        /** The outcome of the first job so named to end, waiting up to 10 seconds for it. */
+        synchronized Outcome awaitOutcome(String name) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                for (Ended end : this.ended) {
+                    if (end.name().equals(name)) {
+                        return end.outcome();
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("No job named " + name + " ended; ended: " + this.ended);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        synchronized void clear() {
+            this.ended.clear();
+        }
+    }
+}
