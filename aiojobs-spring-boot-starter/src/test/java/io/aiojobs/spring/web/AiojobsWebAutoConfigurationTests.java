@@ -1,0 +1,165 @@
+package io.aiojobs.spring.web;
+
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+
+import io.aiojobs.JobScheduler;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AiojobsWebAutoConfigurationTests {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AiojobsWebAutoConfiguration.class));
+
+    @Test
+    void webIntegrationWhenSchedulerIsPresentShouldRegisterItsBeans() {
+        this.runner.withUserConfiguration(SchedulerConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(AtomicAnnotationBeanPostProcessor.class)
+                    .hasSingleBean(RejectedJobExceptionResolver.class)
+                    .hasSingleBean(AiojobsWebProperties.class);
+        });
+    }
+
+    @Test
+    void webIntegrationWithoutSchedulerShouldBackOff() {
+        this.runner.run(context -> assertThat(context)
+                .doesNotHaveBean(AtomicAnnotationBeanPostProcessor.class)
+                .doesNotHaveBean(RejectedJobExceptionResolver.class));
+    }
+
+    @Test
+    void webIntegrationWhenAiojobsIsDisabledShouldBackOff() {
+        this.runner.withUserConfiguration(SchedulerConfiguration.class)
+                .withPropertyValues("aiojobs.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(AtomicAnnotationBeanPostProcessor.class));
+    }
+
+    @Test
+    void webIntegrationInANonWebApplicationShouldBackOff() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AiojobsWebAutoConfiguration.class))
+                .withUserConfiguration(SchedulerConfiguration.class)
+                .run(context -> assertThat(context).doesNotHaveBean(AtomicAnnotationBeanPostProcessor.class));
+    }
+
+    @Test
+    void negativeQueueTimeoutFailsStartUpNamingTheProperty() {
+        this.runner.withUserConfiguration(SchedulerConfiguration.class)
+                .withPropertyValues("aiojobs.web.queue-timeout=-1s")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("aiojobs.web.queue-timeout"));
+    }
+
+    @Test
+    void atomicMethodRunsAsAJobWithoutAnAutoProxyCreator() {
+        this.runner.withUserConfiguration(SchedulerConfiguration.class, ServiceConfiguration.class)
+                .run(context -> {
+                    AtomicService service = context.getBean(AtomicService.class);
+                    assertThat(AopUtils.isAopProxy(service)).isTrue();
+                    assertThat(service.thread()).startsWith("autoconfig-");
+                    assertThat(service.plainThread()).isEqualTo(Thread.currentThread().getName());
+                });
+    }
+
+    @Test
+    void atomicMethodRunsAsAJobWithBootsAopAutoConfiguration() {
+        this.runner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+                .withUserConfiguration(SchedulerConfiguration.class, ServiceConfiguration.class)
+                .run(context -> {
+                    AtomicService service = context.getBean(AtomicService.class);
+                    assertThat(service.thread()).startsWith("autoconfig-");
+                });
+    }
+
+    @Test
+    void atomicAdviceComesFirstOnABeanAlreadyProxiedForAnotherReason() {
+        this.runner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+                .withUserConfiguration(SchedulerConfiguration.class, AdvisedServiceConfiguration.class)
+                .run(context -> {
+                    AdvisedAtomicService service = context.getBean(AdvisedAtomicService.class);
+                    assertThat(service.thread()).startsWith("autoconfig-");
+                    // The other advice ran inside the job: @Atomic's advice came first.
+                    assertThat(AdvisedServiceConfiguration.adviceThread).startsWith("autoconfig-");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class SchedulerConfiguration {
+
+        @Bean(destroyMethod = "close")
+        JobScheduler jobScheduler() {
+            return JobScheduler.builder().name("autoconfig").build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ServiceConfiguration {
+
+        @Bean
+        AtomicService atomicService() {
+            return new AtomicService();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AdvisedServiceConfiguration {
+
+        static volatile String adviceThread;
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static Advisor recordingAdvisor() {
+            MethodInterceptor recording = invocation -> {
+                adviceThread = Thread.currentThread().getName();
+                return invocation.proceed();
+            };
+            return new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(Recorded.class), recording);
+        }
+
+        @Bean
+        AdvisedAtomicService advisedAtomicService() {
+            return new AdvisedAtomicService();
+        }
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Recorded {
+    }
+
+    static class AtomicService {
+
+        @Atomic
+        String thread() {
+            return Thread.currentThread().getName();
+        }
+
+        String plainThread() {
+            return Thread.currentThread().getName();
+        }
+    }
+
+    @Recorded
+    static class AdvisedAtomicService {
+
+        @Atomic
+        String thread() {
+            return Thread.currentThread().getName();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.aiojobs.spring.web;
+
+import java.net.http.HttpResponse;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.aiojobs.Job;
+import io.aiojobs.JobScheduler;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * 503 answers when the scheduler refuses an {@code @Atomic} request's job
+ * ({@code aiojobs.web.queue-timeout=200ms}, {@code aiojobs.web.retry-after=7s}).
+ */
+@WebTest
+class RejectedJobTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("tinyScheduler")
+    JobScheduler tinyScheduler;
+
+    @Autowired
+    @Qualifier("closingScheduler")
+    JobScheduler closingScheduler;
+
+    @Test
+    void fullQueueAnswers503WithRetryAfterOnceTheQueueTimeoutHasPassed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Job<Boolean> running = this.tinyScheduler.spawn(() -> release.await(10, TimeUnit.SECONDS));
+        Job<Boolean> waiting = this.tinyScheduler.spawn(() -> true);
+        try {
+            HttpResponse<String> response = Http.get(this.port, "/reject/busy");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+        } finally {
+            release.countDown();
+        }
+        assertThat(running.await()).isTrue();
+        assertThat(waiting.await()).isTrue();
+        assertThat(Http.get(this.port, "/reject/busy").body()).isEqualTo("ran");
+    }
+
+    @Test
+    void closedSchedulerAnswers503UnlessTheApplicationHandlesTheRejectionItself() throws Exception {
+        this.closingScheduler.close();
+
+        HttpResponse<String> mapped = Http.get(this.port, "/reject/closed");
+        HttpResponse<String> own = Http.get(this.port, "/own-reject/closed");
+
+        assertThat(mapped.statusCode()).isEqualTo(503);
+        assertThat(mapped.headers().firstValue("Retry-After")).hasValue("7");
+        assertThat(own.statusCode()).isEqualTo(429);
+        assertThat(own.body()).isEqualTo("own handler");
+    }
+}
