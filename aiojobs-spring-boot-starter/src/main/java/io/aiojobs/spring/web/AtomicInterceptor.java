@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -61,7 +62,16 @@ final class AtomicInterceptor implements MethodInterceptor {
         if (!AsyncReturn.isAsync(method.getReturnType())) {
             // The request outlives the job here, so the job may share the request's attributes.
             Callable<Object> body = ContextCapture.capture(attributes).wrap(() -> proceed(invocation));
-            return awaitUninterruptibly(spawn(scheduler, body, name, request));
+            Job<Object> job = spawn(scheduler, body, name, request);
+            try {
+                return awaitUninterruptibly(job);
+            } catch (CancellationException ex) {
+                if (request != null && scheduler.isClosed()) {
+                    // Cut short by the scheduler's shutdown: answered like a refusal (503).
+                    request.setAttribute(AiojobsWeb.REJECTED_ATTRIBUTE, ex);
+                }
+                throw ex;
+            }
         }
         AsyncReturn async = AsyncReturn.prepare(attributes, request);
         CompletableFuture<Object> handoff = new CompletableFuture<>();

@@ -2,6 +2,7 @@ package io.aiojobs.spring.web;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.aiojobs.QueueFullException;
@@ -17,7 +18,9 @@ import org.springframework.web.servlet.ModelAndView;
 /**
  * Answers 503 Service Unavailable, with {@code Retry-After}, when the scheduler refused a job
  * of the request: its queue stayed full ({@link QueueFullException}) or it was closed
- * (a {@link RejectedExecutionException} from {@link Atomic} or {@link AiojobsWeb}). It runs
+ * (a {@link RejectedExecutionException} from {@link Atomic} or {@link AiojobsWeb}), or an
+ * {@link Atomic} request's job was cut short by the scheduler's shutdown (a
+ * {@link CancellationException}). It runs
  * last, after the resolver of {@code @ExceptionHandler}s, so the application's own handlers
  * take precedence.
  */
@@ -33,7 +36,7 @@ final class RejectedJobExceptionResolver implements HandlerExceptionResolver, Or
     public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
             Object handler, Exception ex) {
         boolean refused = ex instanceof QueueFullException
-                || (ex instanceof RejectedExecutionException
+                || ((ex instanceof RejectedExecutionException || ex instanceof CancellationException)
                         && request.getAttribute(AiojobsWeb.REJECTED_ATTRIBUTE) == ex);
         if (!refused || response.isCommitted()) {
             return null;

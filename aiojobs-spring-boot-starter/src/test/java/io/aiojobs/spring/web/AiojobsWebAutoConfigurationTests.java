@@ -2,6 +2,9 @@ package io.aiojobs.spring.web;
 
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.aiojobs.JobScheduler;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -99,6 +102,34 @@ class AiojobsWebAutoConfigurationTests {
                 });
     }
 
+    @Test
+    void interruptingTheCallingThreadNeitherCancelsTheJobNorAbandonsItsResult() {
+        this.runner.withUserConfiguration(SchedulerConfiguration.class, ServiceConfiguration.class)
+                .run(context -> {
+                    AtomicService service = context.getBean(AtomicService.class);
+                    CompletableFuture<String> returned = new CompletableFuture<>();
+                    CompletableFuture<Boolean> interruptFlag = new CompletableFuture<>();
+                    Thread caller = new Thread(() -> {
+                        try {
+                            returned.complete(service.slow());
+                        } catch (Throwable ex) {
+                            returned.completeExceptionally(ex);
+                        }
+                        interruptFlag.complete(Thread.currentThread().isInterrupted());
+                    });
+                    caller.start();
+                    assertThat(AtomicService.started.await(10, TimeUnit.SECONDS)).isTrue();
+                    caller.interrupt();
+                    // The caller keeps waiting: nothing has come back yet.
+                    assertThat(returned).isNotDone();
+                    AtomicService.release.countDown();
+
+                    assertThat(returned.get(10, TimeUnit.SECONDS)).isEqualTo("not interrupted");
+                    assertThat(interruptFlag.get(10, TimeUnit.SECONDS)).isTrue();
+                    caller.join(10_000);
+                });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class SchedulerConfiguration {
 
@@ -147,6 +178,21 @@ class AiojobsWebAutoConfigurationTests {
         @Atomic
         String thread() {
             return Thread.currentThread().getName();
+        }
+
+        // Static: the bean seen by the test is a class proxy, whose own fields are unset.
+        static final CountDownLatch started = new CountDownLatch(1);
+
+        static final CountDownLatch release = new CountDownLatch(1);
+
+        @Atomic
+        String slow() {
+            started.countDown();
+            try {
+                return release.await(10, TimeUnit.SECONDS) ? "not interrupted" : "never released";
+            } catch (InterruptedException ex) {
+                return "interrupted";
+            }
         }
 
         String plainThread() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.aiojobs.spring.web.TestControllers.HelperController;
+import io.aiojobs.spring.web.WebTestApplication.CompletedRequests;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +25,9 @@ class AiojobsWebRequestTests {
 
     @Autowired
     HelperController helper;
+
+    @Autowired
+    CompletedRequests completedRequests;
 
     @Test
     void spawnRunsAJobOnTheRequestsSchedulerWithTheRequestContext() throws Exception {
@@ -46,6 +50,8 @@ class AiojobsWebRequestTests {
     void aJobThatOutlivesItsRequestCannotReadTheRecycledRequest() throws Exception {
         HttpResponse<String> response = Http.get(this.port, "/helper/late", "X-Marker", "late");
         assertThat(response.body()).isEqualTo("started");
+        // The client may have the answer before the container is done with the request.
+        assertThat(this.completedRequests.completed("/helper/late").await(10, TimeUnit.SECONDS)).isTrue();
         this.helper.release.countDown();
 
         Object read = this.helper.late.get(10, TimeUnit.SECONDS);

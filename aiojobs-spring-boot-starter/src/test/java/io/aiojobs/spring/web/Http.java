@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /** A small HTTP client for the tests: real sockets, bounded waits. */
 final class Http {
@@ -22,11 +23,20 @@ final class Http {
 
     /** GETs {@code path}; {@code headers} are name, value pairs. */
     static HttpResponse<String> get(int port, String path, String... headers) throws Exception {
+        return CLIENT.send(request(port, path, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GETs {@code path} without waiting for the answer. */
+    static CompletableFuture<HttpResponse<String>> getAsync(int port, String path, String... headers) {
+        return CLIENT.sendAsync(request(port, path, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(int port, String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(10));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
     }
 }

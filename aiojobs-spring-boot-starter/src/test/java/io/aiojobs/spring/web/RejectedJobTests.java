@@ -1,11 +1,14 @@
 package io.aiojobs.spring.web;
 
 import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
+import io.aiojobs.spring.web.TestControllers.RejectionController;
+import io.aiojobs.spring.web.TestControllers.Work;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +34,10 @@ class RejectedJobTests {
     @Autowired
     @Qualifier("closingScheduler")
     JobScheduler closingScheduler;
+
+    @Autowired
+    @Qualifier("shutdownScheduler")
+    JobScheduler shutdownScheduler;
 
     @Test
     void fullQueueAnswers503WithRetryAfterOnceTheQueueTimeoutHasPassed() throws Exception {
@@ -61,5 +68,17 @@ class RejectedJobTests {
         assertThat(mapped.headers().firstValue("Retry-After")).hasValue("7");
         assertThat(own.statusCode()).isEqualTo(429);
         assertThat(own.body()).isEqualTo("own handler");
+    }
+
+    @Test
+    void requestWhoseJobIsCutShortByTheSchedulersShutdownAnswers503() throws Exception {
+        Work work = RejectionController.work = new Work();
+        CompletableFuture<HttpResponse<String>> response = Http.getAsync(this.port, "/reject/cut-short");
+        assertThat(work.started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        this.shutdownScheduler.close();
+
+        assertThat(work.interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
     }
 }

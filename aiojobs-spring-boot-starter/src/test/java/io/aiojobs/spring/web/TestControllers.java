@@ -1,5 +1,7 @@
 package io.aiojobs.spring.web;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.aiojobs.Job;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.MDC;
 
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -190,6 +193,39 @@ final class TestControllers {
         }
     }
 
+    /**
+     * Callables that first write and flush a line, so that the test knows the handler has run
+     * and can later make the server write again after the client has gone.
+     */
+    @RestController
+    @RequestMapping("/disconnect")
+    static class DisconnectController {
+
+        static volatile Work work = new Work();
+
+        static volatile HttpServletResponse response;
+
+        @GetMapping("/plain")
+        Callable<String> plain(HttpServletResponse response) throws IOException {
+            return start(response);
+        }
+
+        @Atomic
+        @GetMapping("/atomic")
+        Callable<String> atomic(HttpServletResponse response) throws IOException {
+            return start(response);
+        }
+
+        private static Callable<String> start(HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getOutputStream().write("started\n".getBytes(StandardCharsets.US_ASCII));
+            response.flushBuffer();
+            DisconnectController.response = response;
+            Work w = work;
+            return w::run;
+        }
+    }
+
     @RestController
     @RequestMapping("/context")
     static class ContextController {
@@ -303,6 +339,14 @@ final class TestControllers {
         @GetMapping("/closed")
         String closed() {
             return "ran";
+        }
+
+        static volatile Work work = new Work();
+
+        @Atomic("shutdownScheduler")
+        @GetMapping("/cut-short")
+        String cutShort() throws InterruptedException {
+            return work.run();
         }
     }
 

@@ -3,6 +3,10 @@ package io.aiojobs.spring.web;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +15,8 @@ import io.aiojobs.JobListener;
 import io.aiojobs.JobScheduler;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.MDC;
@@ -23,7 +29,11 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.async.CallableProcessingInterceptor;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The application of the web tests: schedulers defined here (until the starter's own
@@ -35,7 +45,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Import({TestControllers.SyncController.class, TestControllers.AtomicClassController.class,
         TestControllers.TimeoutController.class, TestControllers.ContextController.class,
         TestControllers.HelperController.class, TestControllers.RejectionController.class,
-        TestControllers.OwnRejectionController.class})
+        TestControllers.OwnRejectionController.class, TestControllers.DisconnectController.class})
 class WebTestApplication {
 
     static final String PROPERTIES = "spring.mvc.async.request-timeout=300ms";
@@ -75,6 +85,33 @@ class WebTestApplication {
         return JobScheduler.builder().name("closing").build();
     }
 
+    /** Records the async requests that the container reported as failed (a client gone). */
+    @Bean
+    AsyncErrors asyncErrors() {
+        return new AsyncErrors();
+    }
+
+    @Bean
+    CompletedRequests completedRequests() {
+        return new CompletedRequests();
+    }
+
+    @Bean
+    WebMvcConfigurer asyncErrorRecording(AsyncErrors errors) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+                configurer.registerCallableInterceptors(errors);
+            }
+        };
+    }
+
+    /** Closed while a job of a request runs. */
+    @Bean(destroyMethod = "close")
+    JobScheduler shutdownScheduler() {
+        return JobScheduler.builder().name("shutdown").build();
+    }
+
     @Bean
     SecurityFilterChain permitAll(HttpSecurity http) {
         return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
@@ -103,6 +140,52 @@ class WebTestApplication {
                 }
             }
         };
+    }
+
+    /** Records, by path, async requests that have started, and those the container failed. */
+    static final class AsyncErrors implements CallableProcessingInterceptor {
+
+        private final Map<String, CountDownLatch> started = new ConcurrentHashMap<>();
+
+        private final Map<String, CountDownLatch> failed = new ConcurrentHashMap<>();
+
+        CountDownLatch started(String path) {
+            return this.started.computeIfAbsent(path, key -> new CountDownLatch(1));
+        }
+
+        CountDownLatch failed(String path) {
+            return this.failed.computeIfAbsent(path, key -> new CountDownLatch(1));
+        }
+
+        @Override
+        public <T> void preProcess(NativeWebRequest request, Callable<T> task) {
+            started(path(request)).countDown();
+        }
+
+        @Override
+        public <T> Object handleError(NativeWebRequest request, Callable<T> task, Throwable t) {
+            failed(path(request)).countDown();
+            return RESULT_NONE;
+        }
+
+        private static String path(NativeWebRequest request) {
+            return request.getNativeRequest(HttpServletRequest.class).getRequestURI();
+        }
+    }
+
+    /** Counts down, by path, when the container is done with a request. */
+    static final class CompletedRequests implements ServletRequestListener {
+
+        private final Map<String, CountDownLatch> completed = new ConcurrentHashMap<>();
+
+        CountDownLatch completed(String path) {
+            return this.completed.computeIfAbsent(path, key -> new CountDownLatch(1));
+        }
+
+        @Override
+        public void requestDestroyed(ServletRequestEvent event) {
+            completed(((HttpServletRequest) event.getServletRequest()).getRequestURI()).countDown();
+        }
     }
 
     /** Records how each job ended. */
