@@ -361,6 +361,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     && (this.pendingCount >= max || this.blockedSpawners > 0)) {
                 awaitQueuePlaceLocked(max, queueNanos);
                 if (tryActivateLocked(job)) {
+                    // The place this spawner was woken for stays free: the next one may take it.
+                    passOnPlaceLocked(max);
                     return true;
                 }
             }
@@ -417,9 +419,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
     }
 
-    /** A blocked spawner gives up: a signal it may have taken goes to the next one. */
+    /** A blocked spawner leaves without queueing: a signal it may have taken goes to the next one. */
     private void passOnPlaceLocked(int max) {
-        if (this.pendingCount < max) {
+        if (this.blockedSpawners > 0 && this.pendingCount < max) {
             this.queueNotFull.signal();
         }
     }
