@@ -1,5 +1,6 @@
 package io.aiojobs.spring.web;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -9,9 +10,12 @@ import org.springframework.aop.Pointcut;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.StaticMethodMatcher;
+import org.springframework.aop.support.annotation.AnnotationClassFilter;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Proxies beans with {@link Atomic} methods or classes, the way Spring's
@@ -39,6 +43,14 @@ final class AtomicAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAd
         this.advisor = new AtomicAdvisor(new AtomicInterceptor(beanFactory, this.queueTimeout));
     }
 
+    private static final class NotObjectMethods extends StaticMethodMatcher {
+
+        @Override
+        public boolean matches(Method method, Class<?> targetClass) {
+            return !ReflectionUtils.isObjectMethod(method);
+        }
+    }
+
     /** Matches {@code @Atomic} on a class (all its methods) or on a method. */
     private static final class AtomicAdvisor extends AbstractPointcutAdvisor {
 
@@ -46,8 +58,9 @@ final class AtomicAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAd
 
         private final transient Advice advice;
 
+        // On a class: its methods, but not equals/hashCode/toString (those are no jobs).
         private final transient Pointcut pointcut = new ComposablePointcut(
-                new AnnotationMatchingPointcut(Atomic.class, true))
+                new AnnotationClassFilter(Atomic.class, true), new NotObjectMethods())
                 .union(new AnnotationMatchingPointcut(null, Atomic.class, true));
 
         AtomicAdvisor(Advice advice) {

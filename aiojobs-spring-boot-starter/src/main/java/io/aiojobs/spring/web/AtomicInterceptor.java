@@ -37,6 +37,9 @@ import org.springframework.web.context.request.async.WebAsyncTask;
  */
 final class AtomicInterceptor implements MethodInterceptor {
 
+    /** The scheduler of the @Atomic job running on this thread, if any. */
+    private static final ThreadLocal<JobScheduler> CURRENT = new ThreadLocal<>();
+
     private final BeanFactory beanFactory;
 
     private final Supplier<Duration> queueTimeout;
@@ -54,6 +57,11 @@ final class AtomicInterceptor implements MethodInterceptor {
     public Object invoke(MethodInvocation invocation) throws Throwable {
         Method method = invocation.getMethod();
         JobScheduler scheduler = scheduler(method, invocation.getThis());
+        if (CURRENT.get() == scheduler) {
+            // Already inside an @Atomic job of this scheduler: protected already, and waiting
+            // for a nested job could take the last slot and deadlock.
+            return invocation.proceed();
+        }
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
         HttpServletRequest request = attributes instanceof ServletRequestAttributes servlet
                 ? servlet.getRequest() : null;
@@ -61,7 +69,8 @@ final class AtomicInterceptor implements MethodInterceptor {
                 : ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
         if (!AsyncReturn.isAsync(method.getReturnType())) {
             // The request outlives the job here, so the job may share the request's attributes.
-            Callable<Object> body = ContextCapture.capture(attributes).wrap(() -> proceed(invocation));
+            Callable<Object> body = ContextCapture.capture(attributes)
+                    .wrap(() -> inJob(scheduler, () -> proceed(invocation)));
             Job<Object> job = spawn(scheduler, body, name, request);
             try {
                 return awaitUninterruptibly(job);
@@ -75,9 +84,19 @@ final class AtomicInterceptor implements MethodInterceptor {
         }
         AsyncReturn async = AsyncReturn.prepare(attributes, request);
         CompletableFuture<Object> handoff = new CompletableFuture<>();
-        Callable<Object> body = async.capture().wrap(() -> runAsync(invocation, handoff, async));
+        Callable<Object> body = async.capture()
+                .wrap(() -> inJob(scheduler, () -> runAsync(invocation, handoff, async)));
         Job<Object> job = spawn(scheduler, body, name, request);
         return async.handOver(job, handoff);
+    }
+
+    private static Object inJob(JobScheduler scheduler, Callable<Object> body) throws Exception {
+        CURRENT.set(scheduler);
+        try {
+            return body.call();
+        } finally {
+            CURRENT.remove();
+        }
     }
 
     private static Object runAsync(MethodInvocation invocation, CompletableFuture<Object> handoff,

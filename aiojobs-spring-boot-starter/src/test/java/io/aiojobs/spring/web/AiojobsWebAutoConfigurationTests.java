@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.aiojobs.JobScheduler;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.AopUtils;
@@ -81,6 +82,27 @@ class AiojobsWebAutoConfigurationTests {
     }
 
     @Test
+    void atomicOnAClassCoversItsMethodsButNotThoseOfObject() {
+        this.runner.withUserConfiguration(SchedulerConfiguration.class, ServiceConfiguration.class)
+                .run(context -> {
+                    AtomicClassService service = context.getBean(AtomicClassService.class);
+                    assertThat(service.thread()).startsWith("autoconfig-");
+                    assertThat(service.toString()).isEqualTo(Thread.currentThread().getName());
+                });
+    }
+
+    @Test
+    @Timeout(10)
+    void atomicMethodCalledFromAnAtomicJobRunsInThatJob() {
+        this.runner.withUserConfiguration(SingleSlotSchedulerConfiguration.class, ServiceConfiguration.class)
+                .run(context -> {
+                    AtomicClassService service = context.getBean(AtomicClassService.class);
+                    // With a single slot, a nested job would wait forever for the outer one.
+                    assertThat(service.nested()).isEqualTo(service.thread());
+                });
+    }
+
+    @Test
     void atomicMethodRunsAsAJobWithBootsAopAutoConfiguration() {
         this.runner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
                 .withUserConfiguration(SchedulerConfiguration.class, ServiceConfiguration.class)
@@ -140,11 +162,25 @@ class AiojobsWebAutoConfigurationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
+    static class SingleSlotSchedulerConfiguration {
+
+        @Bean(destroyMethod = "close")
+        JobScheduler jobScheduler() {
+            return JobScheduler.builder().name("autoconfig").limit(1).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
     static class ServiceConfiguration {
 
         @Bean
         AtomicService atomicService() {
             return new AtomicService();
+        }
+
+        @Bean
+        AtomicClassService atomicClassService(AtomicService atomicService) {
+            return new AtomicClassService(atomicService);
         }
     }
 
@@ -196,6 +232,29 @@ class AiojobsWebAutoConfigurationTests {
         }
 
         String plainThread() {
+            return Thread.currentThread().getName();
+        }
+    }
+
+    @Atomic
+    static class AtomicClassService {
+
+        private final AtomicService other;
+
+        AtomicClassService(AtomicService other) {
+            this.other = other;
+        }
+
+        String thread() {
+            return Thread.currentThread().getName();
+        }
+
+        String nested() {
+            return this.other.thread();
+        }
+
+        @Override
+        public String toString() {
             return Thread.currentThread().getName();
         }
     }
