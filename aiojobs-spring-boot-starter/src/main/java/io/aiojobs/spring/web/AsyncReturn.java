@@ -2,6 +2,7 @@ package io.aiojobs.spring.web;
 
 import java.lang.reflect.Field;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +75,10 @@ final class AsyncReturn {
      * value to start asynchronous processing with.
      */
     Object handOver(Job<Object> job, CompletableFuture<Object> handoff) throws Throwable {
+        // A job closed before it ran the method (the scheduler shut down) never hands off.
+        job.future().whenComplete((result, failure) -> handoff.completeExceptionally(
+                failure instanceof CancellationException cancelled ? cancelled
+                        : new CancellationException("The job ended before the method returned: " + job)));
         Object value;
         try {
             value = getUninterruptibly(handoff);

@@ -75,11 +75,7 @@ final class AtomicInterceptor implements MethodInterceptor {
             try {
                 return awaitUninterruptibly(job);
             } catch (CancellationException ex) {
-                if (request != null && scheduler.isClosed()) {
-                    // Cut short by the scheduler's shutdown: answered like a refusal (503).
-                    request.setAttribute(AiojobsWeb.REJECTED_ATTRIBUTE, ex);
-                }
-                throw ex;
+                throw cutShort(ex, scheduler, request);
             }
         }
         AsyncReturn async = AsyncReturn.prepare(attributes, request);
@@ -87,7 +83,20 @@ final class AtomicInterceptor implements MethodInterceptor {
         Callable<Object> body = async.capture()
                 .wrap(() -> inJob(scheduler, () -> runAsync(invocation, handoff, async)));
         Job<Object> job = spawn(scheduler, body, name, request);
-        return async.handOver(job, handoff);
+        try {
+            return async.handOver(job, handoff);
+        } catch (CancellationException ex) {
+            throw cutShort(ex, scheduler, request);
+        }
+    }
+
+    /** A job closed before it answered: when the scheduler's shutdown did it, that is a 503. */
+    private static CancellationException cutShort(CancellationException ex, JobScheduler scheduler,
+            HttpServletRequest request) {
+        if (request != null && scheduler.isClosed()) {
+            request.setAttribute(AiojobsWeb.REJECTED_ATTRIBUTE, ex);
+        }
+        return ex;
     }
 
     private static Object inJob(JobScheduler scheduler, Callable<Object> body) throws Exception {

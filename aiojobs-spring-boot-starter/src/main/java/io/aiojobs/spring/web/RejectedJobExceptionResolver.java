@@ -19,7 +19,7 @@ import org.springframework.web.servlet.ModelAndView;
  * Answers 503 Service Unavailable, with {@code Retry-After}, when the scheduler refused a job
  * of the request: its queue stayed full ({@link QueueFullException}) or it was closed
  * (a {@link RejectedExecutionException} from {@link Atomic} or {@link AiojobsWeb}), or an
- * {@link Atomic} request's job was cut short by the scheduler's shutdown (a
+ * {@link Atomic} request's job was cut short or dropped by the scheduler's shutdown (a
  * {@link CancellationException}). It runs
  * last, after the resolver of {@code @ExceptionHandler}s, so the application's own handlers
  * take precedence.

@@ -9,6 +9,7 @@ import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
 import io.aiojobs.spring.web.TestControllers.RejectionController;
 import io.aiojobs.spring.web.TestControllers.Work;
+import io.aiojobs.spring.web.WebTestApplication.SpawnedJobs;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,6 +40,13 @@ class RejectedJobTests {
     @Qualifier("shutdownScheduler")
     JobScheduler shutdownScheduler;
 
+    @Autowired
+    @Qualifier("pendingScheduler")
+    JobScheduler pendingScheduler;
+
+    @Autowired
+    SpawnedJobs spawnedJobs;
+
     @Test
     void fullQueueAnswers503WithRetryAfterOnceTheQueueTimeoutHasPassed() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -68,6 +76,22 @@ class RejectedJobTests {
         assertThat(mapped.headers().firstValue("Retry-After")).hasValue("7");
         assertThat(own.statusCode()).isEqualTo(429);
         assertThat(own.body()).isEqualTo("own handler");
+    }
+
+    @Test
+    void asyncRequestWhoseJobIsDroppedUnstartedByTheSchedulersShutdownAnswers503() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        this.pendingScheduler.spawn(() -> release.await(10, TimeUnit.SECONDS));
+        try {
+            CompletableFuture<HttpResponse<String>> response = Http.getAsync(this.port, "/reject/never-started");
+            assertThat(this.spawnedJobs.spawned("GET /reject/never-started").await(10, TimeUnit.SECONDS)).isTrue();
+
+            this.pendingScheduler.close();
+
+            assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -343,6 +343,12 @@ final class TestControllers {
 
         static volatile Work work = new Work();
 
+        @Atomic("pendingScheduler")
+        @GetMapping("/never-started")
+        Callable<String> neverStarted() {
+            return () -> "ran";
+        }
+
         @Atomic("shutdownScheduler")
         @GetMapping("/cut-short")
         String cutShort() throws InterruptedException {

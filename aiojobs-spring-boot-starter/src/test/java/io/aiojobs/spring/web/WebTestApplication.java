@@ -112,6 +112,17 @@ class WebTestApplication {
         return JobScheduler.builder().name("shutdown").build();
     }
 
+    /** One slot; closed while an async request's job waits in its queue. */
+    @Bean(destroyMethod = "close")
+    JobScheduler pendingScheduler(SpawnedJobs spawned) {
+        return JobScheduler.builder().name("pending").limit(1).listener(spawned).build();
+    }
+
+    @Bean
+    SpawnedJobs spawnedJobs() {
+        return new SpawnedJobs();
+    }
+
     @Bean
     SecurityFilterChain permitAll(HttpSecurity http) {
         return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
@@ -185,6 +196,21 @@ class WebTestApplication {
         @Override
         public void requestDestroyed(ServletRequestEvent event) {
             completed(((HttpServletRequest) event.getServletRequest()).getRequestURI()).countDown();
+        }
+    }
+
+    /** Counts down, by job name, when a job is spawned. */
+    static final class SpawnedJobs implements JobListener {
+
+        private final Map<String, CountDownLatch> spawned = new ConcurrentHashMap<>();
+
+        CountDownLatch spawned(String name) {
+            return this.spawned.computeIfAbsent(name, key -> new CountDownLatch(1));
+        }
+
+        @Override
+        public void onSpawned(Job<?> job) {
+            spawned(job.getName()).countDown();
         }
     }
 
