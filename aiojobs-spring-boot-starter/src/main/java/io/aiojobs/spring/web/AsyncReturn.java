@@ -29,8 +29,6 @@ import org.springframework.web.context.request.async.WebAsyncUtils;
  */
 final class AsyncReturn {
 
-    private static final Field WEB_ASYNC_TASK_CALLABLE = callableField();
-
     private final HttpServletRequest request;
 
     private final DetachedRequest jobRequest;
@@ -95,7 +93,7 @@ final class AsyncReturn {
             return awaiting(job);
         }
         if (value instanceof WebAsyncTask<?> task) {
-            ReflectionUtils.setField(WEB_ASYNC_TASK_CALLABLE, task, awaiting(job));
+            ReflectionUtils.setField(TaskCallable.FIELD, task, awaiting(job));
             return task;
         }
         // CompletionStage and DeferredResult: MVC never cancels them, so they go out unchanged.
@@ -174,12 +172,23 @@ final class AsyncReturn {
         }
     }
 
-    private static Field callableField() {
-        Field field = ReflectionUtils.findField(WebAsyncTask.class, "callable");
-        if (field == null) {
-            throw new IllegalStateException("Unsupported Spring version: WebAsyncTask has no callable field");
+    /**
+     * WebAsyncTask's callable. Its other settings and its callbacks (reached by MVC through a
+     * package-private method) must be kept, so the task itself goes to MVC with a callable
+     * swapped in. Loaded on first use only.
+     */
+    private static final class TaskCallable {
+
+        static final Field FIELD = find();
+
+        private static Field find() {
+            Field field = ReflectionUtils.findField(WebAsyncTask.class, "callable");
+            if (field == null) {
+                throw new IllegalStateException("@Atomic cannot wrap a WebAsyncTask of this Spring"
+                        + " version (no 'callable' field); return a Callable instead");
+            }
+            ReflectionUtils.makeAccessible(field);
+            return field;
         }
-        ReflectionUtils.makeAccessible(field);
-        return field;
     }
 }

@@ -3,10 +3,12 @@ package io.aiojobs.spring.web;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -19,6 +21,7 @@ import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
@@ -43,6 +46,8 @@ final class AtomicInterceptor implements MethodInterceptor {
     private final BeanFactory beanFactory;
 
     private final Supplier<Duration> queueTimeout;
+
+    private final Map<MethodClassKey, String> schedulerNames = new ConcurrentHashMap<>();
 
     /**
      * @param beanFactory where to find the schedulers
@@ -156,16 +161,23 @@ final class AtomicInterceptor implements MethodInterceptor {
 
     private JobScheduler scheduler(Method method, Object target) {
         Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
+        String name = this.schedulerNames.computeIfAbsent(new MethodClassKey(method, targetClass),
+                key -> schedulerName(method, targetClass));
+        if (!name.isEmpty()) {
+            return SchedulerLookup.named(this.beanFactory, name);
+        }
+        return SchedulerLookup.find(this.beanFactory).orElseThrow(() -> new IllegalStateException(
+                "No JobScheduler bean for @Atomic " + method + "; " + AiojobsWeb.HOW_TO_REGISTER));
+    }
+
+    /** The scheduler named by the method's {@code @Atomic}, else its class's; empty for the default. */
+    private static String schedulerName(Method method, Class<?> targetClass) {
         Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
         Atomic atomic = AnnotatedElementUtils.findMergedAnnotation(specific, Atomic.class);
         if (atomic == null) {
             atomic = AnnotatedElementUtils.findMergedAnnotation(targetClass, Atomic.class);
         }
-        if (atomic != null && StringUtils.hasText(atomic.scheduler())) {
-            return SchedulerLookup.named(this.beanFactory, atomic.scheduler());
-        }
-        return SchedulerLookup.find(this.beanFactory).orElseThrow(() -> new IllegalStateException(
-                "No JobScheduler bean for @Atomic " + method + "; " + AiojobsWeb.HOW_TO_REGISTER));
+        return atomic != null && StringUtils.hasText(atomic.scheduler()) ? atomic.scheduler() : "";
     }
 
     private <T> Job<T> spawn(JobScheduler scheduler, Callable<T> body, String name,
