@@ -519,10 +519,15 @@ public final class Job<T> {
         }
     }
 
-    /** The executor refused to run the job: it fails with that error, visibly. */
+    /**
+     * The executor refused to run the job: it fails with that error, visibly; unless it was
+     * closed already (an owned executor is shut down by close()), then it simply ends cancelled.
+     */
     void rejected(RuntimeException error) {
         synchronized (this) {
-            this.failure = error;
+            if (!this.cancelled) {
+                this.failure = error;
+            }
             endLocked(null);
         }
     }
