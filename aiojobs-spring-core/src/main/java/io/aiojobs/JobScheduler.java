@@ -306,9 +306,18 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (this.settings.taskDecorator != null) {
             job.decorate(this.settings.taskDecorator);
         }
-        boolean start = enqueue(job, queueNanos);
-        if (this.listener != null) {
-            this.listener.onSpawned(job);
+        boolean start;
+        if (this.listener == null) {
+            start = enqueue(job, queueNanos);
+        } else {
+            // Once queued, another thread may promote, run or close the job at once; every such
+            // path takes the job's monitor first, so holding it here makes onSpawned come
+            // before any other event of the job. (Nothing holds the scheduler's lock while
+            // taking a job's monitor, so this order cannot deadlock.)
+            synchronized (job) {
+                start = enqueue(job, queueNanos);
+                this.listener.onSpawned(job);
+            }
         }
         if (start) {
             dispatch(job);
