@@ -103,6 +103,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private long sequence;
     private int blockedSpawners;
     private int drainWaiters;
+    /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
+    private int publishing;
     private boolean paused;
 
     private volatile boolean closed;
@@ -497,23 +499,40 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
     private Job<?> finish(Job<?> job) {
         Job<?> next = null;
+        boolean counted = false;
         this.lock.lock();
         try {
             if (job.state == Job.ACTIVE) {
                 unlinkLocked(job);
                 next = promoteLocked();
+                // The job has left the collection, but waitAndClose must not return before its
+                // end has been reported: nothing should run after the scheduler has closed.
+                this.publishing++;
+                counted = true;
                 signalIfDrainedLocked();
             }
         } finally {
             this.lock.unlock();
         }
-        job.publish(this.listener);
+        try {
+            job.publish(this.listener);
+        } finally {
+            if (counted) {
+                this.lock.lock();
+                try {
+                    this.publishing--;
+                    signalIfDrainedLocked();
+                } finally {
+                    this.lock.unlock();
+                }
+            }
+        }
         return next;
     }
 
     private void signalIfDrainedLocked() {
-        if (this.drainWaiters > 0
-                && this.activeCount + this.pendingCount + this.shields.size() <= 1) {
+        if (this.drainWaiters > 0 && this.activeCount + this.pendingCount + this.shields.size()
+                + this.publishing <= 1) {
             this.drained.signalAll();
         }
     }
@@ -667,8 +686,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             int self = callerJobLocked() != null ? 1 : 0;
             this.drainWaiters++;
             try {
-                while (!this.closed && nanos > 0
-                        && this.activeCount + this.pendingCount + this.shields.size() > self) {
+                while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
+                        + this.shields.size() + this.publishing > self) {
                     nanos = this.drained.awaitNanos(nanos);
                 }
             } catch (InterruptedException e) {
