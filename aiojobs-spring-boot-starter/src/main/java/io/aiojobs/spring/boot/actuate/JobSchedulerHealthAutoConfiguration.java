@@ -22,13 +22,15 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBooleanProperty(name = "aiojobs.enabled", matchIfMissing = true)
 @ConditionalOnBean(JobScheduler.class)
-@ConditionalOnEnabledHealthIndicator("aiojobs")
 public final class JobSchedulerHealthAutoConfiguration {
 
     JobSchedulerHealthAutoConfiguration() {
     }
 
+    // On the method, not the class: its condition class must not be loaded before the class
+    // conditions above have found the health module.
     @Bean
+    @ConditionalOnEnabledHealthIndicator("aiojobs")
     @ConditionalOnMissingBean(name = "aiojobsHealthIndicator")
     static JobSchedulerHealthIndicator aiojobsHealthIndicator(Map<String, JobScheduler> schedulers) {
         return new JobSchedulerHealthIndicator(schedulers);

@@ -20,13 +20,15 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = AiojobsAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBooleanProperty(name = "aiojobs.enabled", matchIfMissing = true)
-@ConditionalOnAvailableEndpoint(JobsEndpoint.class)
 public final class JobsEndpointAutoConfiguration {
 
     JobsEndpointAutoConfiguration() {
     }
 
+    // On the method, not the class: its condition class must not be loaded before the class
+    // condition above has found the actuator.
     @Bean
+    @ConditionalOnAvailableEndpoint(JobsEndpoint.class)
     @ConditionalOnBean(JobScheduler.class)
     @ConditionalOnMissingBean
     static JobsEndpoint jobsEndpoint(Map<String, JobScheduler> schedulers) {
