@@ -13,7 +13,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Health of the {@link JobScheduler} beans: {@code UP} while they all accept jobs,
  * {@code DOWN} once any of them is closed. Details give each scheduler's counts. Thread-safe.
  */
-public class JobSchedulerHealthIndicator implements HealthIndicator {
+public final class JobSchedulerHealthIndicator implements HealthIndicator {
 
     private final Map<String, JobScheduler> schedulers;
 

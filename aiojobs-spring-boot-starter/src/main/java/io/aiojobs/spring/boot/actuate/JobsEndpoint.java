@@ -22,7 +22,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * snapshot: jobs may end or start while it is being read. This class is thread-safe.
  */
 @Endpoint(id = "jobs")
-public class JobsEndpoint {
+public final class JobsEndpoint {
 
     private final Map<String, JobScheduler> schedulers;
 

@@ -168,6 +168,35 @@ class AiojobsMetricsAutoConfigurationTests {
                 .run(context -> assertThat(context).doesNotHaveBean(JobSchedulerMetrics.class));
     }
 
+    @Test
+    void aSchedulerOfTheApplicationCanBeMeteredAsTheDocumentationShows() {
+        this.contextRunner.withUserConfiguration(OwnMeteredSchedulerConfiguration.class).run(context -> {
+            JobScheduler reports = context.getBean("reports", JobScheduler.class);
+            reports.spawn(() -> "done");
+            reports.waitAndClose(Duration.ofSeconds(10));
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.get(JobSchedulerMetrics.COMPLETED).tag("scheduler", "reports")
+                    .tag("outcome", "success").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get(JobSchedulerMetrics.ACTIVE).tag("scheduler", "reports").gauge().value())
+                    .isZero();
+        });
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class OwnMeteredSchedulerConfiguration {
+
+        @org.springframework.context.annotation.Bean
+        JobSchedulerMetrics reportsMetrics(org.springframework.beans.factory.BeanFactory beanFactory) {
+            return new JobSchedulerMetrics("reports", () -> beanFactory.getBean("reports", JobScheduler.class),
+                    java.util.List.of());
+        }
+
+        @org.springframework.context.annotation.Bean
+        JobScheduler reports(JobSchedulerMetrics reportsMetrics) {
+            return JobScheduler.builder().listener(reportsMetrics).build();
+        }
+    }
+
     private static double gauge(MeterRegistry registry, String name) {
         return registry.get(name).tag("scheduler", "jobScheduler").gauge().value();
     }
