@@ -121,6 +121,15 @@ final class JobSchedulerLifecycle implements SmartLifecycle {
         return this.running;
     }
 
+    /**
+     * Not pauseable: stopping closes a scheduler for good, so {@code context.pause()} (a stop
+     * meant to be followed by a restart) must leave the schedulers running.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
     @Override
     public int getPhase() {
         return PHASE;

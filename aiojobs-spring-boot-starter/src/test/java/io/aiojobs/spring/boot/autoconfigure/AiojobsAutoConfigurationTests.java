@@ -351,6 +351,17 @@ class AiojobsAutoConfigurationTests {
     }
 
     @Test
+    void pausingTheContextLeavesTheSchedulerOpen() {
+        this.contextRunner.run(context -> {
+            context.pause();
+            JobScheduler scheduler = context.getBean(JobScheduler.class);
+            assertThat(scheduler.isClosed()).isFalse();
+            context.restart();
+            assertThat(scheduler.spawn(() -> "still here").await(Duration.ofSeconds(10))).isEqualTo("still here");
+        });
+    }
+
+    @Test
     void jobsThatIgnoreTheShutdownAreReportedAndTheContextStillCloses(CapturedOutput output) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
