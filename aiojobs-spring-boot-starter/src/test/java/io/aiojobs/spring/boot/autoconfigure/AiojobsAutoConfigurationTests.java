@@ -268,6 +268,30 @@ class AiojobsAutoConfigurationTests {
     }
 
     @Test
+    void springBootsContextPropagationReachesJobsWhenSwitchedOn() {
+        ThreadLocal<String> tenant = new ThreadLocal<>();
+        io.micrometer.context.ContextRegistry.getInstance().registerThreadLocalAccessor("test.tenant",
+                tenant::get, tenant::set, tenant::remove);
+        try {
+            this.contextRunner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+                    .withPropertyValues("spring.task.execution.propagate-context=true")
+                    .run(context -> {
+                        assertThat(context).hasSingleBean(
+                                org.springframework.core.task.support.ContextPropagatingTaskDecorator.class);
+                        tenant.set("acme");
+                        try {
+                            assertThat(context.getBean(JobScheduler.class).spawn(tenant::get)
+                                    .await(Duration.ofSeconds(10))).isEqualTo("acme");
+                        } finally {
+                            tenant.remove();
+                        }
+                    });
+        } finally {
+            io.micrometer.context.ContextRegistry.getInstance().removeThreadLocalAccessor("test.tenant");
+        }
+    }
+
+    @Test
     void customizersAdjustTheBuilderInOrderAfterTheProperties() {
         this.contextRunner.withPropertyValues("aiojobs.scheduler.limit=5")
                 .withUserConfiguration(CustomizersConfiguration.class)
