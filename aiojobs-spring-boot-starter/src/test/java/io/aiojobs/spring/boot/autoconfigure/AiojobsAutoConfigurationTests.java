@@ -31,6 +31,7 @@ import org.springframework.core.task.TaskDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @ExtendWith(OutputCaptureExtension.class)
 class AiojobsAutoConfigurationTests {
@@ -342,11 +343,21 @@ class AiojobsAutoConfigurationTests {
 
     @Test
     void closingTheContextWaitsForRunningJobsThenClosesTheScheduler() throws Exception {
+        assertClosingWaitsForRunningJobs(this.contextRunner);
+    }
+
+    @Test
+    void closingTheContextWaitsForRunningJobsOnVirtualThreads() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need Java 21+");
+        assertClosingWaitsForRunningJobs(this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true"));
+    }
+
+    private static void assertClosingWaitsForRunningJobs(ApplicationContextRunner runner) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         AtomicBoolean closedWhenFinished = new AtomicBoolean(true);
-        this.contextRunner.withUserConfiguration(StopSignalConfiguration.class).run(context -> {
+        runner.withUserConfiguration(StopSignalConfiguration.class).run(context -> {
             JobScheduler scheduler = context.getBean(JobScheduler.class);
             Job<Void> job = scheduler.spawn(() -> {
                 started.countDown();
