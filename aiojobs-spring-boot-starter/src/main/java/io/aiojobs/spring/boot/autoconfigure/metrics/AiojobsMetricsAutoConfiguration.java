@@ -7,6 +7,8 @@ import io.aiojobs.spring.boot.autoconfigure.AiojobsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -40,5 +42,16 @@ public final class AiojobsMetricsAutoConfiguration {
         // Looked up when first read: the scheduler is built with this very bean as a listener.
         return new JobSchedulerMetrics(name,
                 SingletonSupplier.of(() -> beanFactory.getBean(name, JobScheduler.class)), List.of());
+    }
+
+    /**
+     * Binds the metrics to the application's registry even when Spring Boot's metrics
+     * auto-configuration, which binds every MeterBinder bean, is not in use. With it, the
+     * second binding to the same registry does nothing.
+     */
+    @Bean
+    static SmartInitializingSingleton jobSchedulerMetricsBinder(ObjectProvider<JobSchedulerMetrics> metrics,
+            ObjectProvider<MeterRegistry> registry) {
+        return () -> metrics.ifAvailable(binder -> registry.ifUnique(binder::bindTo));
     }
 }

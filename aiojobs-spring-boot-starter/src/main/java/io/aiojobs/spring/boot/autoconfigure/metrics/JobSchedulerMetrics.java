@@ -1,7 +1,10 @@
 package io.aiojobs.spring.boot.autoconfigure.metrics;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -77,6 +80,8 @@ public final class JobSchedulerMetrics implements JobListener, MeterBinder {
     private final LongAdder closeTimeouts = new LongAdder();
     private final List<Timer> durationTimers = new CopyOnWriteArrayList<>();
     private final List<Timer> queuedTimers = new CopyOnWriteArrayList<>();
+    /** The registries bound so far: binding twice to one registry must not time jobs twice. */
+    private final Set<MeterRegistry> registries = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * Creates the metrics of a scheduler, to be passed to its builder as a listener.
@@ -107,8 +112,20 @@ public final class JobSchedulerMetrics implements JobListener, MeterBinder {
         return this.schedulerName;
     }
 
+    /**
+     * Registers the meters on {@code registry}; binding again to the same registry does nothing.
+     *
+     * @param registry the registry
+     * @throws NullPointerException if {@code registry} is {@code null}
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        synchronized (this.registries) {
+            if (!this.registries.add(registry)) {
+                return;
+            }
+        }
         gauge(registry, ACTIVE, "Number of jobs running", JobScheduler::activeCount);
         gauge(registry, PENDING, "Number of jobs waiting for a free slot", JobScheduler::pendingCount);
         counter(registry, SPAWNED, "Number of jobs spawned", this.spawned, Tags.empty());

@@ -138,6 +138,36 @@ class AiojobsMetricsAutoConfigurationTests {
     }
 
     @Test
+    void metricsAreBoundToTheApplicationsRegistryWithoutSpringBootsMetricsAutoConfiguration() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AiojobsAutoConfiguration.class,
+                        AiojobsMetricsAutoConfiguration.class))
+                .withBean(MeterRegistry.class, () -> registry)
+                .run(context -> {
+                    JobScheduler scheduler = context.getBean(JobScheduler.class);
+                    scheduler.spawn(() -> "done");
+                    scheduler.waitAndClose(Duration.ofSeconds(10));
+                    assertThat(counter(registry, JobSchedulerMetrics.SPAWNED)).isEqualTo(1);
+                    assertThat(completed(registry, "success")).isEqualTo(1);
+                    assertThat(registry.get(JobSchedulerMetrics.DURATION).timer().count()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void bindingTwiceToTheSameRegistryDoesNotTimeJobsTwice() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        JobSchedulerMetrics metrics = new JobSchedulerMetrics("twice", () -> null, java.util.List.of());
+        metrics.bindTo(registry);
+        metrics.bindTo(registry);
+        JobScheduler scheduler = JobScheduler.builder().listener(metrics).build();
+        scheduler.spawn(() -> "done");
+        scheduler.waitAndClose(Duration.ofSeconds(10));
+        assertThat(registry.get(JobSchedulerMetrics.DURATION).timer().count()).isEqualTo(1);
+        assertThat(registry.get(JobSchedulerMetrics.ACTIVE).gauge().value()).isNaN();
+    }
+
+    @Test
     void metricsBackOffWithoutAMeterRegistryBean() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(AiojobsAutoConfiguration.class,
