@@ -91,8 +91,7 @@ class AiojobsAutoConfigurationTests {
     @Test
     void schedulerPropertiesAreApplied() {
         this.contextRunner.withPropertyValues("aiojobs.scheduler.limit=5",
-                "aiojobs.scheduler.pending-limit=0", "aiojobs.scheduler.close-timeout=250ms",
-                "aiojobs.scheduler.capture-spawn-site=true").run(context -> {
+                "aiojobs.scheduler.pending-limit=0", "aiojobs.scheduler.close-timeout=250ms").run(context -> {
                     JobScheduler scheduler = context.getBean(JobScheduler.class);
                     assertThat(scheduler.limit()).isEqualTo(5);
                     assertThat(scheduler.pendingLimit()).isZero();
@@ -114,6 +113,18 @@ class AiojobsAutoConfigurationTests {
                     assertThat(failure.message()).isEqualTo("Job processing failed");
                     assertThat(failure.sourceTraceback()).anySatisfy(frame -> assertThat(
                             frame.getMethodName()).contains("spawnSiteIsCapturedWhenAskedFor"));
+                });
+    }
+
+    @Test
+    void spawnSiteIsNotCapturedByDefault() {
+        CompletableFuture<ExceptionContext> reported = new CompletableFuture<>();
+        this.contextRunner.withBean(JobScheduler.ExceptionHandler.class,
+                () -> (scheduler, context) -> reported.complete(context)).run(context -> {
+                    context.getBean(JobScheduler.class).spawn(() -> {
+                        throw new IllegalStateException("boom");
+                    });
+                    assertThat(reported.get(10, TimeUnit.SECONDS).sourceTraceback()).isEmpty();
                 });
     }
 
