@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.aiojobs.JobScheduler;
+import io.aiojobs.spring.boot.autoconfigure.AiojobsAutoConfiguration;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,26 @@ class AiojobsWebAutoConfigurationTests {
                     .hasSingleBean(RejectedJobExceptionResolver.class)
                     .hasSingleBean(AiojobsWebProperties.class);
         });
+    }
+
+    @Test
+    void webIntegrationUsesTheStartersScheduler() {
+        this.runner.withConfiguration(AutoConfigurations.of(AiojobsAutoConfiguration.class))
+                .withPropertyValues("aiojobs.scheduler.thread-name-prefix=starter-")
+                .withUserConfiguration(ServiceConfiguration.class)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(JobScheduler.class)
+                            .hasSingleBean(AtomicAnnotationBeanPostProcessor.class);
+                    assertThat(context.getBean(AtomicService.class).thread()).startsWith("starter-");
+                });
+    }
+
+    @Test
+    void webIntegrationWithTheStarterDisabledShouldBackOff() {
+        this.runner.withConfiguration(AutoConfigurations.of(AiojobsAutoConfiguration.class))
+                .withPropertyValues("aiojobs.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(JobScheduler.class)
+                        .doesNotHaveBean(AtomicAnnotationBeanPostProcessor.class));
     }
 
     @Test

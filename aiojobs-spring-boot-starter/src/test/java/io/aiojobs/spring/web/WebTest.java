@@ -11,7 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.mvc.async.request-timeout=300ms", "aiojobs.web.queue-timeout=200ms",
+        properties = {"aiojobs.scheduler.thread-name-prefix=web-test-", "spring.mvc.async.request-timeout=300ms", "aiojobs.web.queue-timeout=200ms",
                 "aiojobs.web.retry-after=7s", "spring.security.user.name=alice",
                 "spring.security.user.password=secret"})
 @interface WebTest {

@@ -25,7 +25,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
@@ -36,9 +35,10 @@ import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The application of the web tests: schedulers defined here (until the starter's own
- * auto-configuration lands), a permissive security chain with HTTP Basic, and a filter that puts
- * a marker into the request attributes and the MDC.
+ * The application of the web tests: the starter's {@code jobScheduler} (threads {@code web-test-N},
+ * see {@link WebTest}) plus schedulers for particular tests, which are no default candidates so
+ * that the starter's scheduler does not back off; a permissive security chain with HTTP Basic;
+ * and a filter that puts a marker into the request attributes and the MDC.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -56,14 +56,8 @@ class WebTestApplication {
         return new Outcomes();
     }
 
-    @Bean(destroyMethod = "close")
-    @Primary
-    JobScheduler jobScheduler(Outcomes outcomes) {
-        return JobScheduler.builder().name("web-test").listener(outcomes).build();
-    }
-
     /** One thread for every job, so that a job runs on the thread of the one before. */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "close", defaultCandidate = false)
     JobScheduler singleThreadScheduler(Outcomes outcomes) {
         return JobScheduler.builder().name("single").limit(1).listener(outcomes)
                 .executor(Executors.newSingleThreadExecutor(r -> {
@@ -74,13 +68,13 @@ class WebTestApplication {
     }
 
     /** One job at a time and one waiting: easy to fill. */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "close", defaultCandidate = false)
     JobScheduler tinyScheduler(Outcomes outcomes) {
         return JobScheduler.builder().name("tiny").limit(1).pendingLimit(1).listener(outcomes).build();
     }
 
     /** Closed by the tests that play a shutdown. */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "close", defaultCandidate = false)
     JobScheduler closingScheduler() {
         return JobScheduler.builder().name("closing").build();
     }
@@ -107,13 +101,13 @@ class WebTestApplication {
     }
 
     /** Closed while a job of a request runs. */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "close", defaultCandidate = false)
     JobScheduler shutdownScheduler() {
         return JobScheduler.builder().name("shutdown").build();
     }
 
     /** One slot; closed while an async request's job waits in its queue. */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "close", defaultCandidate = false)
     JobScheduler pendingScheduler(SpawnedJobs spawned) {
         return JobScheduler.builder().name("pending").limit(1).listener(spawned).build();
     }
