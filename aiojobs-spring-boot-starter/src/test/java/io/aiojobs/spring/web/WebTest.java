@@ -13,6 +13,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"aiojobs.scheduler.thread-name-prefix=web-test-", "spring.mvc.async.request-timeout=300ms", "aiojobs.web.queue-timeout=200ms",
                 "aiojobs.web.retry-after=7s", "spring.security.user.name=alice",
-                "spring.security.user.password=secret"})
+                "spring.security.user.password=secret",
+                // The disconnect tests leave Tomcat with async requests it never completes (it logs
+                // "Encountered a non-recycled request"); a graceful stop would wait for them.
+                "server.shutdown=immediate"})
 @interface WebTest {
 }
