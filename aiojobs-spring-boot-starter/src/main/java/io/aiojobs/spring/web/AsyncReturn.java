@@ -1,11 +1,14 @@
 package io.aiojobs.spring.web;
 
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.aiojobs.Job;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,6 +31,9 @@ import org.springframework.web.context.request.async.WebAsyncUtils;
  * that is cut off when the request completes (the container then recycles it).
  */
 final class AsyncReturn {
+
+    /** How long a cancelled waiter leaves MVC to set its own result first. */
+    private static final Duration RACE_GRACE = Duration.ofSeconds(10);
 
     private final HttpServletRequest request;
 
@@ -111,8 +117,14 @@ final class AsyncReturn {
             } catch (InterruptedException ex) {
                 if (!job.isClosed()) {
                     // MVC cancelled us and is setting its own result (timeout answer, onTimeout
-                    // callback...): throwing now could win that race, so let the request finish.
-                    this.requestDone.get();
+                    // callback...): throwing now could win that race, so give the request time to
+                    // finish. Bounded: a container may never complete a request whose client left.
+                    try {
+                        CompletableFuture.anyOf(this.requestDone, job.future())
+                                .get(RACE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException | TimeoutException | CancellationException ignored) {
+                        // Whatever comes first; MVC keeps the first result only.
+                    }
                 }
                 throw ex;
             }
