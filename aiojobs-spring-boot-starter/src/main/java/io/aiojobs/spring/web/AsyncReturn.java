@@ -45,6 +45,9 @@ final class AsyncReturn {
 
     private final CompletableFuture<Void> requestDone = new CompletableFuture<>();
 
+    /** Completed when a DeferredResult has been set, has expired or has failed. */
+    private final CompletableFuture<Void> answered = new CompletableFuture<>();
+
     private AsyncReturn(RequestAttributes attributes, HttpServletRequest request) {
         this.request = request;
         if (request != null) {
@@ -131,13 +134,16 @@ final class AsyncReturn {
         };
     }
 
-    /** Lets a job that returned a DeferredResult last until the request has its answer. */
+    /**
+     * Lets a job that returned a DeferredResult last until the request has its answer: a result,
+     * a timeout or an error (the container may never complete a request whose client left).
+     */
     void awaitCompletion() throws InterruptedException {
         if (this.request == null) {
             return;
         }
         try {
-            this.requestDone.get();
+            CompletableFuture.anyOf(this.answered, this.requestDone).get();
         } catch (ExecutionException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -152,6 +158,23 @@ final class AsyncReturn {
             }
         });
         manager.registerDeferredResultInterceptor(this, new DeferredResultProcessingInterceptor() {
+            @Override
+            public <T> void postProcess(NativeWebRequest request, DeferredResult<T> result, Object value) {
+                AsyncReturn.this.answered.complete(null);
+            }
+
+            @Override
+            public <T> boolean handleTimeout(NativeWebRequest request, DeferredResult<T> result) {
+                AsyncReturn.this.answered.complete(null);
+                return true;
+            }
+
+            @Override
+            public <T> boolean handleError(NativeWebRequest request, DeferredResult<T> result, Throwable t) {
+                AsyncReturn.this.answered.complete(null);
+                return true;
+            }
+
             @Override
             public <T> void afterCompletion(NativeWebRequest request, DeferredResult<T> result) {
                 requestCompleted();

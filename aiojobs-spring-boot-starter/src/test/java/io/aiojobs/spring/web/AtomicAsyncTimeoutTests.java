@@ -113,4 +113,17 @@ class AtomicAsyncTimeoutTests {
         assertThat(deferred.body()).isEqualTo("done");
         assertThat(this.outcomes.awaitOutcome("GET /timeout/deferred/atomic")).isEqualTo(Outcome.SUCCESS);
     }
+
+    @Test
+    void atomicDeferredResultJobLastsUntilTheRequestHasItsTimeoutAnswer() throws Exception {
+        Work work = TimeoutController.work = new Work();
+
+        HttpResponse<String> response = Http.get(this.port, "/timeout/deferred/atomic-expiring");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(this.outcomes.awaitOutcome("GET /timeout/deferred/atomic-expiring")).isEqualTo(Outcome.SUCCESS);
+        // The DeferredResult's producer is the application's, outside the job: it goes on.
+        work.release.countDown();
+        assertThat(work.completed.await(10, SECONDS)).isTrue();
+    }
 }

@@ -185,7 +185,7 @@ final class TestControllers {
         }
 
         @Atomic
-        @GetMapping("/deferred/atomic")
+        @GetMapping({"/deferred/atomic", "/deferred/atomic-expiring"})
         DeferredResult<String> atomicDeferred() {
             DeferredResult<String> result = new DeferredResult<>();
             work.runOnNewThread().thenAccept(result::setResult);
