@@ -448,25 +448,34 @@ public final class Job<T> {
         return true;
     }
 
+    /** cancelByScheduler(): the caller is the job's own thread; the job is left alone. */
+    static final int CANCEL_SELF = 0;
+    /** cancelByScheduler(): the task runs (now interrupted) or is ending; wait for it. */
+    static final int CANCEL_RUNNING = 1;
+    /** cancelByScheduler(): the task had not started, and now never will; no need to wait. */
+    static final int CANCEL_UNSTARTED = 2;
+
     /**
-     * The scheduler is closing: mark the job cancelled and interrupt its thread. Returns
-     * {@code false}, leaving the job alone, when the caller is the job's own thread.
+     * The scheduler is closing: mark the job cancelled and interrupt its thread; returns one of
+     * the CANCEL_ constants. An active job whose task has not started yet may be waiting for the
+     * very thread that closes (a worker takes the next job on before it reports the last one).
      */
-    boolean cancelByScheduler() {
+    int cancelByScheduler() {
         synchronized (this) {
             if (this.done) {
-                return true;
+                return CANCEL_RUNNING;
             }
             Thread thread = this.runner;
             if (thread == Thread.currentThread()) {
-                return false;
+                return CANCEL_SELF;
             }
             this.closed = true;
             this.cancelled = true;
-            if (thread != null) {
-                thread.interrupt();
+            if (thread == null) {
+                return CANCEL_UNSTARTED;
             }
-            return true;
+            thread.interrupt();
+            return CANCEL_RUNNING;
         }
     }
 

@@ -736,9 +736,13 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             job.endWithoutRunning(this.listener);
         }
         Job<?> self = null;
+        List<Job<?>> unstarted = new ArrayList<>();
         for (Job<?> job : running) {
-            if (!job.cancelByScheduler()) {
+            int cancelled = job.cancelByScheduler();
+            if (cancelled == Job.CANCEL_SELF) {
                 self = job;
+            } else if (cancelled == Job.CANCEL_UNSTARTED) {
+                unstarted.add(job);
             }
         }
         Shield<?> selfShield = null;
@@ -751,7 +755,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
         List<Job<?>> stuckJobs = new ArrayList<>();
         List<Shield<?>> stuckShields = new ArrayList<>();
-        awaitStopped(self, selfShield, stuckJobs, stuckShields);
+        awaitStopped(self, selfShield, unstarted, stuckJobs, stuckShields);
         for (Job<?> job : stuckJobs) {
             closeTimedOut(job);
             report(new ExceptionContext("Job closing timed out", job,
@@ -768,12 +772,19 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     /** Waits for the closed work to end; gives up on what is left at the deadline. */
-    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> stuckJobs,
-            List<Shield<?>> stuckShields) {
+    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> unstarted,
+            List<Job<?>> stuckJobs, List<Shield<?>> stuckShields) {
         long nanos = Checks.toNanos(this.settings.closeTimeout);
         int allowed = (self != null ? 1 : 0) + (selfShield != null ? 1 : 0);
         this.lock.lock();
         try {
+            // Cancelled before their task started, these jobs can no longer run it: they leave
+            // now and end (cancelled) whenever their thread gets to them, perhaps this one.
+            for (Job<?> job : unstarted) {
+                if (job.state == Job.ACTIVE) {
+                    unlinkLocked(job);
+                }
+            }
             this.drainWaiters++;
             try {
                 while (nanos > 0 && this.activeCount + this.shields.size() > allowed) {
