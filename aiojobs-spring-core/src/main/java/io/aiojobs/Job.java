@@ -34,7 +34,8 @@ public final class Job<T> {
      *
      * state (written under the scheduler's lock): PENDING -> ACTIVE -> GONE, or PENDING -> GONE.
      *   PENDING: in the scheduler's queue.   ACTIVE: holds a slot (counted in activeCount).
-     *   GONE: left the scheduler (ended, discarded while pending, or given up on by close()).
+     *   GONE: left the scheduler (ended, discarded while pending, or let go by close(): given
+     *   up on after closeTimeout, or cancelled before its task started, so it never will).
      *
      * closed (written under this job's monitor): false -> true, once, when the task ends or
      *   when someone asks the job to close. The public view is: closed ? "closed"
