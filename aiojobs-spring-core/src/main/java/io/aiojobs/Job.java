@@ -69,8 +69,11 @@ public final class Job<T> {
     long id;
 
     volatile int state;
+    // Links in the scheduler's active list, then (while its end is reported) publishing list;
+    // publisher is the reporting thread. All three are guarded by the scheduler's lock.
     Job<?> prev;
     Job<?> next;
+    Thread publisher;
 
     private volatile boolean closed;
     private volatile Thread runner;

@@ -108,6 +108,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private int drainWaiters;
     /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
     private int publishing;
+    /** Those jobs, linked through prev/next: waitAndClose() called by one's report must not wait for it. */
+    private Job<?> publishingHead;
     private boolean paused;
 
     private volatile boolean closed;
@@ -526,6 +528,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 // The job has left the collection, but waitAndClose must not return before its
                 // end has been reported: nothing should run after the scheduler has closed.
                 this.publishing++;
+                job.publisher = Thread.currentThread();
+                linkPublishingLocked(job);
                 counted = true;
                 signalIfDrainedLocked();
             }
@@ -539,6 +543,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 this.lock.lock();
                 try {
                     this.publishing--;
+                    unlinkPublishingLocked(job);
                     signalIfDrainedLocked();
                 } finally {
                     this.lock.unlock();
@@ -546,6 +551,28 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
         }
         return next;
+    }
+
+    private void linkPublishingLocked(Job<?> job) {
+        job.next = this.publishingHead;
+        if (this.publishingHead != null) {
+            this.publishingHead.prev = job;
+        }
+        this.publishingHead = job;
+    }
+
+    private void unlinkPublishingLocked(Job<?> job) {
+        if (job.prev != null) {
+            job.prev.next = job.next;
+        } else {
+            this.publishingHead = job.next;
+        }
+        if (job.next != null) {
+            job.next.prev = job.prev;
+        }
+        job.prev = null;
+        job.next = null;
+        job.publisher = null;
     }
 
     private void signalIfDrainedLocked() {
@@ -701,7 +728,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         resume();
         this.lock.lock();
         try {
-            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0);
+            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0)
+                    + callerPublishingLocked();
             this.drainWaiters++;
             try {
                 while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
@@ -841,6 +869,17 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         } finally {
             this.lock.unlock();
         }
+    }
+
+    /** How many ended jobs the calling thread is reporting (from a listener or handler). */
+    private int callerPublishingLocked() {
+        int count = 0;
+        for (Job<?> job = this.publishingHead; job != null; job = job.next) {
+            if (job.publisher == Thread.currentThread()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The shielded task of this scheduler that the calling thread runs, if any. O(shields). */

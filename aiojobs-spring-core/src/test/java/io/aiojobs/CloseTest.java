@@ -317,4 +317,36 @@ class CloseTest {
         assertThat(scheduler.isClosed()).isTrue();
         assertThat(this.testing.reports.messages()).containsExactly("Job processing failed");
     }
+
+    @Test
+    void anExceptionHandlerOrListenerCanWaitAndCloseWithoutWaitingForItsOwnReport() throws Exception {
+        // waitAndClose() waits until the ends of jobs have been reported; called from that very
+        // report (on the job's thread) it must not wait for itself.
+        CountDownLatch closedFromHandler = new CountDownLatch(1);
+        JobScheduler scheduler = this.testing.scheduler(b -> b.waitTimeout(Duration.ofHours(1))
+                .exceptionHandler((s, context) -> {
+                    s.waitAndClose();
+                    closedFromHandler.countDown();
+                }));
+        scheduler.spawn(() -> {
+            throw new IllegalStateException("fatal");
+        });
+        Testing.await(closedFromHandler);
+        assertThat(scheduler.isClosed()).isTrue();
+
+        CountDownLatch closedFromListener = new CountDownLatch(1);
+        CompletableFuture<JobScheduler> self = new CompletableFuture<>();
+        JobScheduler other = this.testing.scheduler(b -> b.waitTimeout(Duration.ofHours(1))
+                .listener(new JobListener() {
+                    @Override
+                    public void onFinished(Job<?> job, Outcome outcome, long runNanos) {
+                        self.join().waitAndClose();
+                        closedFromListener.countDown();
+                    }
+                }));
+        self.complete(other);
+        other.spawn(() -> 1);
+        Testing.await(closedFromListener);
+        assertThat(other.isClosed()).isTrue();
+    }
 }
