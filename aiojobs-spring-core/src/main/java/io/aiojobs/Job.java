@@ -74,6 +74,8 @@ public final class Job<T> {
     Job<?> prev;
     Job<?> next;
     Thread publisher;
+    /** Set by the spawner under the scheduler's lock: run on a thread of its own, not the pool. */
+    boolean spare;
 
     private volatile boolean closed;
     private volatile Thread runner;

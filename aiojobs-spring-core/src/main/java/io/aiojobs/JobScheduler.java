@@ -403,6 +403,12 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             return false;
         }
         activateLocked(job);
+        // A job spawned from a callback of a job's end (listener, handler, a future's
+        // dependant) on a pool thread: that thread is busy until the callback returns, so the
+        // job must not queue behind it in the pool of limit threads (the callback may await it).
+        if (this.ownedShieldExecutor != null && this.publishingHead != null) {
+            job.spare = callerPublishingLocked() > 0;
+        }
         return true;
     }
 
@@ -498,7 +504,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         while (job != null) {
             Job<?> toRun = job;
             try {
-                this.executor.execute(() -> runJobs(toRun));
+                (job.spare ? this.shieldExecutor : this.executor).execute(() -> runJobs(toRun));
                 return;
             } catch (RuntimeException refused) {
                 job.rejected(refused);
