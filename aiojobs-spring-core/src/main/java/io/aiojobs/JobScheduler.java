@@ -87,6 +87,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private final Settings settings;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
+    /** Where shielded work runs: a thread each, never queued behind jobs. */
+    private final Executor shieldExecutor;
+    private final ExecutorService ownedShieldExecutor;
     private final JobListener listener;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -121,20 +124,24 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (builder.executor != null) {
             this.executor = builder.executor;
             this.ownedExecutor = null;
+            this.shieldExecutor = builder.executor;
+            this.ownedShieldExecutor = null;
+            return;
+        }
+        boolean virtual = builder.threadFactory == null && (builder.virtualThreads != null
+                ? builder.virtualThreads : Threads.virtualThreadsAvailable());
+        if (virtual) {
+            this.ownedExecutor = Threads.threadPerTask(Threads.virtualThreadFactory(builder.name));
+            this.ownedShieldExecutor = null;
+            this.shieldExecutor = this.ownedExecutor;
         } else {
-            this.ownedExecutor = newExecutor(builder);
-            this.executor = this.ownedExecutor;
+            ThreadFactory factory = builder.threadFactory != null
+                    ? builder.threadFactory : Threads.platformThreadFactory(builder.name);
+            this.ownedExecutor = Threads.jobPool(this.settings.limit, factory);
+            this.ownedShieldExecutor = Threads.cachedPool(factory);
+            this.shieldExecutor = this.ownedShieldExecutor;
         }
-    }
-
-    private static ExecutorService newExecutor(Builder builder) {
-        if (builder.threadFactory != null) {
-            return Threads.cachedPool(builder.threadFactory);
-        }
-        boolean virtual = builder.virtualThreads != null
-                ? builder.virtualThreads : Threads.virtualThreadsAvailable();
-        return virtual ? Threads.threadPerTask(Threads.virtualThreadFactory(builder.name))
-                : Threads.cachedPool(Threads.platformThreadFactory(builder.name));
+        this.executor = this.ownedExecutor;
     }
 
     /**
@@ -589,7 +596,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     "task decorator returned null");
         }
         try {
-            this.executor.execute(body);
+            this.shieldExecutor.execute(body);
         } catch (RuntimeException refused) {
             shield.rejected(refused);
         }
@@ -745,6 +752,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
         if (this.ownedExecutor != null) {
             this.ownedExecutor.shutdown();
+        }
+        if (this.ownedShieldExecutor != null) {
+            this.ownedShieldExecutor.shutdown();
         }
     }
 
