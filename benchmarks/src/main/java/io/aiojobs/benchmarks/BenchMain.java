@@ -183,8 +183,10 @@ public final class BenchMain {
         printTable(new String[] {"what", "bytes per job", "target"}, List.of(
                 new String[] {"pending job, beyond its task", values.get("memory.pendingBytesPerJob"), "< 300"},
                 new String[] {"finished job, handle dropped", values.get("memory.finishedBytesPerJob"), "0"},
-                new String[] {"finished job, handle kept by caller", values.get("memory.finishedHandleBytesPerJob"),
-                    "(for scale)"},
+                new String[] {"all finished, scheduler closed (its threads gone)",
+                    values.get("memory.closedBytesPerJob"), "0"},
+                new String[] {"finished jobs still reachable (of 100 000)",
+                    values.get("memory.finishedJobsStillReachable"), "0"},
                 new String[] {"ThreadPoolExecutor queue, per task", values.get("memory.threadPoolQueueBytesPerTask"),
                     "(for scale)"}));
     }

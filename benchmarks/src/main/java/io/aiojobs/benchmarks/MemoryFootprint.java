@@ -2,6 +2,9 @@ package io.aiojobs.benchmarks;
 
 import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +18,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Prints {@code key=value} lines that {@link BenchMain} turns into its table.
  */
 public final class MemoryFootprint {
-
-    /** A Task: 12-byte header, an int and a compressed reference, padded to 24 bytes. */
-    private static final int TASK_BYTES = 24;
 
     private MemoryFootprint() {
     }
@@ -47,6 +47,7 @@ public final class MemoryFootprint {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         boolean virtual = Runtime.version().feature() >= 21;
+        warmUp(virtual);
         CountDownLatch done = new CountDownLatch(n);
         Task[] tasks = new Task[n];
         for (int i = 0; i < n; i++) {
@@ -56,10 +57,11 @@ public final class MemoryFootprint {
 
         JobScheduler scheduler = JobScheduler.builder().limit(100).pendingLimit(0)
                 .virtualThreads(virtual).paused(true).build();
+        List<WeakReference<Job<?>>> spawned = new ArrayList<>(n);
         for (Task task : tasks) {
-            scheduler.spawn(task);
+            spawned.add(new WeakReference<>(scheduler.spawn(task)));
         }
-        long pending = usedAfterGc();
+        long pending = usedAfterGc() - weakReferenceBytes(n);
         print("memory.pendingBytesPerJob", (pending - baseline) / (double) n);
 
         scheduler.resume();
@@ -67,27 +69,31 @@ public final class MemoryFootprint {
             throw new IllegalStateException("Jobs did not finish");
         }
         awaitEmpty(scheduler);
-        long finished = usedAfterGc();
+        long finished = usedAfterGc() - weakReferenceBytes(n);
         print("memory.finishedBytesPerJob", (finished - baseline) / (double) n);
+        System.out.println("memory.finishedJobsStillReachable="
+                + spawned.stream().filter(job -> job.get() != null).count());
+        spawned = null;
 
-        // For scale: the same jobs, their handles kept by the caller after they finished.
-        CountDownLatch again = new CountDownLatch(n);
-        Job<?>[] handles = new Job<?>[n];
-        long withArray = usedAfterGc();
-        for (int i = 0; i < n; i++) {
-            handles[i] = scheduler.spawn(new Task(i, again));
-        }
-        if (!again.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("Jobs did not finish");
-        }
-        awaitEmpty(scheduler);
-        long kept = usedAfterGc();
-        // Each handle keeps its own Task (16-24 bytes) here, so subtract one task's worth.
-        print("memory.finishedHandleBytesPerJob", (kept - withArray) / (double) n - TASK_BYTES);
         scheduler.close();
+        Thread.sleep(100); // the pool's threads end after close
+        print("memory.closedBytesPerJob", (usedAfterGc() - baseline) / (double) n);
 
         print("memory.threadPoolQueueBytesPerTask", threadPoolQueue(tasks, baseline));
-        System.out.println("memory.jobs=" + n + " handles=" + handles.length);
+    }
+
+    /** Loads and initialises everything a job touches, so that the baseline already holds it. */
+    private static void warmUp(boolean virtual) throws InterruptedException {
+        JobScheduler scheduler = JobScheduler.builder().limit(100).pendingLimit(0)
+                .virtualThreads(virtual).paused(true).build();
+        CountDownLatch done = new CountDownLatch(20_000);
+        for (int i = 0; i < 20_000; i++) {
+            scheduler.spawn(new Task(i, done));
+        }
+        scheduler.resume();
+        Batches.await(done);
+        awaitEmpty(scheduler);
+        scheduler.close();
     }
 
     /** A ThreadPoolExecutor with its one thread held, queueing the same tasks: for scale. */
@@ -113,6 +119,11 @@ public final class MemoryFootprint {
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.SECONDS);
         return (queued - before) / (double) tasks.length;
+    }
+
+    /** The list of weak references kept to check that finished jobs are collected. */
+    private static long weakReferenceBytes(int n) {
+        return n * (32L + 4) + 16;
     }
 
     /** Waits (bounded) for the last jobs to leave the scheduler after their tasks counted down. */
