@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * virtual threads on Java 21 and later (override with {@code --threads=platform}).
  *
  * <p>Arguments: {@code --suites=spawn,spawners,deep,close,memory} (by default all),
- * {@code --threads=platform|virtual}, {@code --iterations=N} (measurement iterations, 3).
+ * {@code --threads=platform|virtual}, {@code --iterations=N} (measurement iterations, 5). Every figure is the median of its
+ * iterations.
  */
 public final class BenchMain {
 
@@ -60,7 +61,7 @@ public final class BenchMain {
                 Runtime.version().feature() >= 21 ? "virtual" : "platform"));
         Set<String> suites = Set.of(options.getOrDefault("suites", "spawn,spawners,deep,close,memory")
                 .split(","));
-        BenchMain main = new BenchMain(virtual, Integer.parseInt(options.getOrDefault("iterations", "3")));
+        BenchMain main = new BenchMain(virtual, Integer.parseInt(options.getOrDefault("iterations", "5")));
         System.out.println(machine());
         System.out.println("Threads: " + (virtual ? "virtual" : "platform")
                 + ". Ratios are scheduler / baseline, of times measured in this run: "
@@ -151,7 +152,7 @@ public final class BenchMain {
                 scores[i] = score(base(CloseBenchmark.class, method)
                         .param("jobs", String.valueOf(sizes[i]))
                         .mode(Mode.SingleShotTime).timeUnit(TimeUnit.MILLISECONDS)
-                        .warmupIterations(5).measurementIterations(5 * this.iterations));
+                        .warmupIterations(5).measurementIterations(4 * this.iterations));
             }
             rows.add(new String[] {method, fmt(scores[0]), fmt(scores[1]),
                 ratio(scores[1] / scores[0]) + " (linear: 10.00x)"});
@@ -198,20 +199,38 @@ public final class BenchMain {
                 .include("^" + benchmark.getName().replace(".", "\\.") + "\\." + method + "$")
                 .param("threads", this.virtual ? "virtual" : "platform")
                 .forks(1)
-                .jvmArgsAppend("-Xms1g", "-Xmx2g")
+                .jvmArgsAppend(jvmArgs())
                 .warmupIterations(3).warmupTime(TimeValue.milliseconds(500))
                 .measurementIterations(this.iterations).measurementTime(TimeValue.seconds(1))
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
     }
 
-    /** Runs one benchmark with one set of parameters and prints it as a progress line. */
+    private static String[] jvmArgs() {
+        // JMH 1.37 uses sun.misc.Unsafe, which Java 23+ warns about on every fork.
+        return Runtime.version().feature() >= 23
+                ? new String[] {"-Xms1g", "-Xmx2g", "--sun-misc-unsafe-memory-access=allow"}
+                : new String[] {"-Xms1g", "-Xmx2g"};
+    }
+
+    /**
+     * Runs one benchmark with one set of parameters, prints it as a progress line and returns the
+     * median of its iterations: on a machine shared with other builds, a few iterations are hit
+     * by a burst of someone else's work, and the median ignores them where the mean does not.
+     */
     private static double score(ChainedOptionsBuilder options) throws RunnerException {
         RunResult result = new Runner(options.build()).runSingle();
         Result<?> primary = result.getPrimaryResult();
-        System.out.printf("  %-60s %12s ± %s %s%n", describe(result), fmt(primary.getScore()),
-                fmt(primary.getScoreError()), primary.getScoreUnit());
-        return primary.getScore();
+        double[] scores = result.getBenchmarkResults().stream()
+                .flatMap(benchmark -> benchmark.getIterationResults().stream())
+                .mapToDouble(iteration -> iteration.getPrimaryResult().getScore())
+                .sorted().toArray();
+        double median = scores.length % 2 == 1 ? scores[scores.length / 2]
+                : (scores[scores.length / 2 - 1] + scores[scores.length / 2]) / 2;
+        System.out.printf("  %-62s median %10s  (mean %s ± %s, min %s, max %s) %s%n", describe(result),
+                fmt(median), fmt(primary.getScore()), fmt(primary.getScoreError()), fmt(scores[0]),
+                fmt(scores[scores.length - 1]), primary.getScoreUnit());
+        return median;
     }
 
     private static String describe(RunResult result) {

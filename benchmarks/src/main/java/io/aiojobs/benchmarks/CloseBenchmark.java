@@ -1,7 +1,9 @@
 package io.aiojobs.benchmarks;
 
 import io.aiojobs.JobScheduler;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,10 +48,33 @@ public class CloseBenchmark {
         public String threads;
 
         JobScheduler scheduler;
+        private ThreadPoolExecutor pool;
 
+        /**
+         * On platform threads, every scheduler of the trial shares one pool of {@code limit}
+         * threads (like the one a scheduler makes for itself), so that the single shots measure
+         * closing, not starting 100 threads. Virtual threads are made per job anyway.
+         */
+        @Setup(Level.Trial)
+        public void startPool() {
+            if (!"virtual".equals(this.threads)) {
+                this.pool = Contender.threadPool(this.limit);
+                this.pool.prestartAllCoreThreads();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stopPool() {
+            if (this.pool != null) {
+                this.pool.shutdownNow();
+            }
+        }
+
+        /** A long close timeout: on a loaded machine waking 100 threads may take a while. */
         JobScheduler.Builder builder() {
-            return JobScheduler.builder().limit(this.limit).pendingLimit(0)
-                    .virtualThreads("virtual".equals(this.threads));
+            JobScheduler.Builder builder = JobScheduler.builder().limit(this.limit).pendingLimit(0)
+                    .closeTimeout(Duration.ofSeconds(10));
+            return this.pool != null ? builder.executor(this.pool) : builder.virtualThreads(true);
         }
 
         @TearDown(Level.Invocation)
