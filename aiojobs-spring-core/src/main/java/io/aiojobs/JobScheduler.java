@@ -108,6 +108,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private long sequence;
     private int blockedSpawners;
     private int drainWaiters;
+    /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
+    private int publishing;
     private boolean paused;
 
     private volatile boolean closed;
@@ -370,6 +372,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     && (this.pendingCount >= max || this.blockedSpawners > 0)) {
                 awaitQueuePlaceLocked(max, queueNanos);
                 if (tryActivateLocked(job)) {
+                    // The place this spawner was woken for stays free: the next one may take it.
+                    passOnPlaceLocked(max);
                     return true;
                 }
             }
@@ -427,9 +431,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
     }
 
-    /** A blocked spawner gives up: a signal it may have taken goes to the next one. */
+    /** A blocked spawner leaves without queueing: a signal it may have taken goes to the next one. */
     private void passOnPlaceLocked(int max) {
-        if (this.pendingCount < max) {
+        if (this.blockedSpawners > 0 && this.pendingCount < max) {
             this.queueNotFull.signal();
         }
     }
@@ -520,23 +524,40 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
     private Job<?> finish(Job<?> job) {
         Job<?> next = null;
+        boolean counted = false;
         this.lock.lock();
         try {
             if (job.state == Job.ACTIVE) {
                 unlinkLocked(job);
                 next = promoteLocked();
+                // The job has left the collection, but waitAndClose must not return before its
+                // end has been reported: nothing should run after the scheduler has closed.
+                this.publishing++;
+                counted = true;
                 signalIfDrainedLocked();
             }
         } finally {
             this.lock.unlock();
         }
-        job.publish(this.listener);
+        try {
+            job.publish(this.listener);
+        } finally {
+            if (counted) {
+                this.lock.lock();
+                try {
+                    this.publishing--;
+                    signalIfDrainedLocked();
+                } finally {
+                    this.lock.unlock();
+                }
+            }
+        }
         return next;
     }
 
     private void signalIfDrainedLocked() {
-        if (this.drainWaiters > 0
-                && this.activeCount + this.pendingCount + this.shields.size() <= 1) {
+        if (this.drainWaiters > 0 && this.activeCount + this.pendingCount + this.shields.size()
+                + this.publishing <= 1) {
             this.drained.signalAll();
         }
     }
@@ -690,8 +711,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             int self = callerJobLocked() != null ? 1 : 0;
             this.drainWaiters++;
             try {
-                while (!this.closed && nanos > 0
-                        && this.activeCount + this.pendingCount + this.shields.size() > self) {
+                while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
+                        + this.shields.size() + this.publishing > self) {
                     nanos = this.drained.awaitNanos(nanos);
                 }
             } catch (InterruptedException e) {
