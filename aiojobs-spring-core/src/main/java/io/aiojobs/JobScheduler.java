@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -107,9 +108,13 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private Job<?> activeHead;
     private long sequence;
     private int blockedSpawners;
-    private int drainWaiters;
-    /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
-    private int publishing;
+    /** Written under lock; volatile so that a job's end can see without the lock if anyone waits. */
+    private volatile int drainWaiters;
+    /**
+     * Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits
+     * for them. Incremented under lock, decremented without it (see finish).
+     */
+    private final AtomicInteger publishing = new AtomicInteger();
     private boolean paused;
 
     private volatile boolean closed;
@@ -532,7 +537,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 next = promoteLocked();
                 // The job has left the collection, but waitAndClose must not return before its
                 // end has been reported: nothing should run after the scheduler has closed.
-                this.publishing++;
+                this.publishing.incrementAndGet();
                 counted = true;
                 signalIfDrainedLocked();
             }
@@ -542,13 +547,18 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         try {
             job.publish(this.listener);
         } finally {
+            // Without the lock: it is taken once per job already, and this is every job's path.
+            // A closing thread raises drainWaiters before it reads publishing; this thread lowers
+            // publishing before it reads drainWaiters: one of the two sees the other (volatile).
             if (counted) {
-                this.lock.lock();
-                try {
-                    this.publishing--;
-                    signalIfDrainedLocked();
-                } finally {
-                    this.lock.unlock();
+                this.publishing.decrementAndGet();
+                if (this.drainWaiters > 0) {
+                    this.lock.lock();
+                    try {
+                        signalIfDrainedLocked();
+                    } finally {
+                        this.lock.unlock();
+                    }
                 }
             }
         }
@@ -557,7 +567,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     private void signalIfDrainedLocked() {
         if (this.drainWaiters > 0 && this.activeCount + this.pendingCount + this.shields.size()
-                + this.publishing <= 1) {
+                + this.publishing.get() <= 1) {
             this.drained.signalAll();
         }
     }
@@ -712,7 +722,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             this.drainWaiters++;
             try {
                 while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
-                        + this.shields.size() + this.publishing > self) {
+                        + this.shields.size() + this.publishing.get() > self) {
                     nanos = this.drained.awaitNanos(nanos);
                 }
             } catch (InterruptedException e) {
