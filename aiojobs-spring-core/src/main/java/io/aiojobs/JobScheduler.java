@@ -100,7 +100,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     // Guarded by lock. Closed pending jobs stay in the deque until polled or compacted ("ghosts",
     // state GONE); pendingCount counts only the live ones.
-    private final ArrayDeque<Job<?>> pending = new ArrayDeque<>();
+    private ArrayDeque<Job<?>> pending = new ArrayDeque<>();
+    /** The most jobs the deque has held since it was last emptied: its array's size, roughly. */
+    private int pendingPeak;
     private final Set<Shield<?>> shields = new HashSet<>();
     private Job<?> activeHead;
     private long sequence;
@@ -108,6 +110,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private int drainWaiters;
     /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
     private int publishing;
+    /** Those jobs, linked through prev/next: waitAndClose() called by one's report must not wait for it. */
+    private Job<?> publishingHead;
     private boolean paused;
 
     private volatile boolean closed;
@@ -386,6 +390,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
             this.pending.addLast(job);
             this.pendingCount++;
+            this.pendingPeak = Math.max(this.pendingPeak, this.pending.size());
             if (this.blockedSpawners > 0 && max > 0 && this.pendingCount < max) {
                 this.queueNotFull.signal();
             }
@@ -401,6 +406,12 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             return false;
         }
         activateLocked(job);
+        // A job spawned from a callback of a job's end (listener, handler, a future's
+        // dependant) on a pool thread: that thread is busy until the callback returns, so the
+        // job must not queue behind it in the pool of limit threads (the callback may await it).
+        if (this.ownedShieldExecutor != null && this.publishingHead != null) {
+            job.spare = callerPublishingLocked() > 0;
+        }
         return true;
     }
 
@@ -484,10 +495,23 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     this.queueNotFull.signal();
                 }
                 activateLocked(job);
+                trimPendingLocked();
                 return job;
             }
         }
+        trimPendingLocked();
         return null;
+    }
+
+    /**
+     * An ArrayDeque never shrinks: once a burst has drained, let its big array go, so that a
+     * scheduler retains nothing for the jobs that went through it.
+     */
+    private void trimPendingLocked() {
+        if (this.pendingPeak > 1024 && this.pending.isEmpty()) {
+            this.pending = new ArrayDeque<>();
+            this.pendingPeak = 0;
+        }
     }
 
     /** Hands a job (and, should the executor refuse, the ones after it) to the executor. */
@@ -496,7 +520,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         while (job != null) {
             Job<?> toRun = job;
             try {
-                this.executor.execute(() -> runJobs(toRun));
+                (job.spare ? this.shieldExecutor : this.executor).execute(() -> runJobs(toRun));
                 return;
             } catch (RuntimeException refused) {
                 job.rejected(refused);
@@ -526,6 +550,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 // The job has left the collection, but waitAndClose must not return before its
                 // end has been reported: nothing should run after the scheduler has closed.
                 this.publishing++;
+                job.publisher = Thread.currentThread();
+                linkPublishingLocked(job);
                 counted = true;
                 signalIfDrainedLocked();
             }
@@ -539,6 +565,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 this.lock.lock();
                 try {
                     this.publishing--;
+                    unlinkPublishingLocked(job);
                     signalIfDrainedLocked();
                 } finally {
                     this.lock.unlock();
@@ -546,6 +573,28 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
         }
         return next;
+    }
+
+    private void linkPublishingLocked(Job<?> job) {
+        job.next = this.publishingHead;
+        if (this.publishingHead != null) {
+            this.publishingHead.prev = job;
+        }
+        this.publishingHead = job;
+    }
+
+    private void unlinkPublishingLocked(Job<?> job) {
+        if (job.prev != null) {
+            job.prev.next = job.next;
+        } else {
+            this.publishingHead = job.next;
+        }
+        if (job.next != null) {
+            job.next.prev = job.prev;
+        }
+        job.prev = null;
+        job.next = null;
+        job.publisher = null;
     }
 
     private void signalIfDrainedLocked() {
@@ -701,7 +750,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         resume();
         this.lock.lock();
         try {
-            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0);
+            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0)
+                    + callerPublishingLocked();
             this.drainWaiters++;
             try {
                 while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
@@ -747,7 +797,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     dropped.add(job);
                 }
             }
-            this.pending.clear();
+            this.pending = new ArrayDeque<>();
+            this.pendingPeak = 0;
             this.pendingCount = 0;
             for (Job<?> job = this.activeHead; job != null; job = job.next) {
                 running.add(job);
@@ -762,9 +813,13 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             job.endWithoutRunning(this.listener);
         }
         Job<?> self = null;
+        List<Job<?>> unstarted = new ArrayList<>();
         for (Job<?> job : running) {
-            if (!job.cancelByScheduler()) {
+            int cancelled = job.cancelByScheduler();
+            if (cancelled == Job.CANCEL_SELF) {
                 self = job;
+            } else if (cancelled == Job.CANCEL_UNSTARTED) {
+                unstarted.add(job);
             }
         }
         Shield<?> selfShield = null;
@@ -777,7 +832,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
         List<Job<?>> stuckJobs = new ArrayList<>();
         List<Shield<?>> stuckShields = new ArrayList<>();
-        awaitStopped(self, selfShield, stuckJobs, stuckShields);
+        awaitStopped(self, selfShield, unstarted, stuckJobs, stuckShields);
         for (Job<?> job : stuckJobs) {
             closeTimedOut(job);
             report(new ExceptionContext("Job closing timed out", job,
@@ -797,12 +852,19 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     /** Waits for the closed work to end; gives up on what is left at the deadline. */
-    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> stuckJobs,
-            List<Shield<?>> stuckShields) {
+    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> unstarted,
+            List<Job<?>> stuckJobs, List<Shield<?>> stuckShields) {
         long nanos = Checks.toNanos(this.settings.closeTimeout);
         int allowed = (self != null ? 1 : 0) + (selfShield != null ? 1 : 0);
         this.lock.lock();
         try {
+            // Cancelled before their task started, these jobs can no longer run it: they leave
+            // now and end (cancelled) whenever their thread gets to them, perhaps this one.
+            for (Job<?> job : unstarted) {
+                if (job.state == Job.ACTIVE) {
+                    unlinkLocked(job);
+                }
+            }
             this.drainWaiters++;
             try {
                 while (nanos > 0 && this.activeCount + this.shields.size() > allowed) {
@@ -830,6 +892,17 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         } finally {
             this.lock.unlock();
         }
+    }
+
+    /** How many ended jobs the calling thread is reporting (from a listener or handler). */
+    private int callerPublishingLocked() {
+        int count = 0;
+        for (Job<?> job = this.publishingHead; job != null; job = job.next) {
+            if (job.publisher == Thread.currentThread()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The shielded task of this scheduler that the calling thread runs, if any. O(shields). */
