@@ -206,11 +206,23 @@ final class AtomicInterceptor implements MethodInterceptor {
                 try {
                     return job.await();
                 } catch (InterruptedException ex) {
-                    if (job.isClosed()) {
-                        // The job's own outcome (or it just ended): a finished job answers at once.
-                        return job.await();
+                    if (!job.isClosed()) {
+                        interrupted = true;
+                        continue;
                     }
-                    interrupted = true;
+                    // The job has ended: ex is either its own outcome or our interrupt, which
+                    // raced with its end. A finished job answers at once, and tells which.
+                    try {
+                        T value = job.await();
+                        interrupted = true;
+                        return value;
+                    } catch (InterruptedException outcome) {
+                        interrupted |= outcome != ex;
+                        throw outcome;
+                    } catch (Exception outcome) {
+                        interrupted = true;
+                        throw outcome;
+                    }
                 }
             }
         } finally {
