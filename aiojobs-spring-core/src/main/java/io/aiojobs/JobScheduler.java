@@ -1276,8 +1276,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
         /**
          * Runs jobs on {@code executor}, which must give each task a thread of its own (as the
-         * scheduler limits concurrency itself, a bounded executor can only slow it down). The
-         * scheduler does not shut it down. A task it refuses makes its job fail. By default, the
+         * scheduler limits concurrency itself, a bounded executor can only slow it down).
+         * Shielded work runs on it too. The scheduler does not shut it down. A task it refuses
+         * makes its job fail (or its shielded work's future). By default, the
          * scheduler makes its own threads (see {@link #virtualThreads(boolean)}).
          *
          * @param executor the executor
@@ -1290,8 +1291,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
 
         /**
-         * Runs jobs on threads from {@code threadFactory}, pooled and reused while they are idle
-         * (idle threads end after a minute). Ignored when an {@link #executor(Executor)} is set.
+         * Runs jobs and shielded work on threads from {@code threadFactory}: jobs on a pool of
+         * {@link JobScheduler#limit()} threads (more with no limit), shielded work on threads of
+         * its own; idle threads end after a minute. Ignored when an {@link #executor(Executor)}
+         * is set.
          *
          * @param threadFactory the factory
          * @return this builder
