@@ -253,7 +253,10 @@ public final class Job<T> {
     /**
      * A future that completes with the job's outcome: its result, the task's exception, or
      * cancellation when the job is closed first. Completing or cancelling it does not affect the
-     * job, and does not count as awaiting it.
+     * job, and does not count as awaiting it. Dependent actions added with the non-async methods
+     * may run on the job's own thread as it ends, where the next pending job waits for that
+     * thread: such an action must not block on a pending job of the scheduler (use the
+     * {@code ...Async} variants for that).
      *
      * @return a new view of the outcome
      */
