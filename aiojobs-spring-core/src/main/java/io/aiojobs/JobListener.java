@@ -9,9 +9,9 @@ package io.aiojobs;
  *
  * <p>Methods are called on the thread where the event happens (the spawning thread, the job's
  * thread or the closing thread), outside the scheduler's locks, possibly from many threads at
- * once: implementations must be thread-safe and quick, and must not block on a pending job of the
- * scheduler (on a job's thread, the next pending job waits for that thread). An exception thrown by a listener is
- * logged and otherwise ignored; it never changes the job's outcome.
+ * once: implementations must be thread-safe and quick, and must not block on a pending job of
+ * the scheduler (on a job's thread, the next pending job waits for that thread). An exception
+ * thrown by a listener is logged and otherwise ignored; it never changes the job's outcome.
  */
 public interface JobListener {
 
