@@ -517,9 +517,20 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private void runJobs(Job<?> first) {
         Job<?> job = first;
         while (job != null) {
-            job.run(this.listener);
+            if (!job.run(this.listener)) {
+                return; // handed off to another thread (see handOff)
+            }
             job = finish(job);
         }
+    }
+
+    /**
+     * A callback on the thread that carries {@code job} (promoted to run there next) waits for
+     * it: run it on a thread of its own; whichever thread claims it first runs it.
+     */
+    void handOff(Job<?> job) {
+        job.spare = true;
+        dispatch(job);
     }
 
     /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
@@ -531,6 +542,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             if (job.state == Job.ACTIVE) {
                 unlinkLocked(job);
                 next = promoteLocked();
+                if (next != null) {
+                    next.carrier = Thread.currentThread();
+                }
                 // The job has left the collection, but waitAndClose must not return before its
                 // end has been reported: nothing should run after the scheduler has closed.
                 this.publishing++;

@@ -155,7 +155,16 @@ class StressTest {
                 // A callback of the job's end (often on its thread) spawns and awaits a job.
                 Job<?> job = pick(random);
                 if (job != null) {
-                    job.future().whenComplete((value, error) -> spawnFromCallback());
+                    Job<?> other = pick(random);
+                    job.future().whenComplete((value, error) -> {
+                        spawnFromCallback();
+                        try {
+                            // Perhaps the job this very thread has taken on to run next.
+                            awaitQuietly(other, Duration.ofMillis(50));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
                 }
             } else if (choice < 96) {
                 for (Job<?> job : this.scheduler) {
