@@ -6,8 +6,8 @@
 # Environment (all optional):
 #   JAVA_HOME     JDK to run the app with (by default the `java` on the PATH)
 #   PORT          port on 127.0.0.1 (18080)
-#   DURATION      wrk duration per round and endpoint (10s); WARMUP (5s)
-#   ROUNDS        measured rounds, each plain then atomic (2)
+#   DURATION      wrk duration per round and endpoint (10s); WARMUP (10s)
+#   ROUNDS        measured rounds, each plain then atomic (3)
 #   CONNECTIONS   open connections (32); WRK_THREADS (2)
 #   SKIP_BUILD=1  use the jar already built
 #   APP_CMD       command that starts the app instead of the sample jar (for testing the script)
@@ -16,8 +16,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PORT=${PORT:-18080}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-5s}
-ROUNDS=${ROUNDS:-2}
+WARMUP=${WARMUP:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
