@@ -3,13 +3,13 @@ package io.aiojobs.sample;
 import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -41,7 +41,7 @@ class ShutdownReporter {
         if (!this.inFlight.isEmpty()) {
             logger.info("Shutting down with {} job(s) running and {} pending: waiting up to {} for them "
                     + "(aiojobs.scheduler.wait-timeout), then cancelling the rest",
-                    this.jobs.activeCount(), this.jobs.pendingCount(), DurationStyle.SIMPLE.print(this.jobs.waitTimeout()));
+                    this.jobs.activeCount(), this.jobs.pendingCount(), format(this.jobs.waitTimeout()));
         }
     }
 
@@ -80,6 +80,11 @@ class ShutdownReporter {
         catch (RuntimeException ex) {
             return (ex.getCause() instanceof InterruptedException) ? "cancelled" : "failed";
         }
+    }
+
+    private static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
     }
 
     private static String abbreviate(List<String> names) {
