@@ -24,6 +24,10 @@ public record ExceptionContext(String message, Job<?> job, Throwable exception,
     /**
      * Creates a context, copying the traceback into an unmodifiable list.
      *
+     * @param message what happened
+     * @param job the job concerned, or {@code null}
+     * @param exception the exception, or {@code null}
+     * @param sourceTraceback where the job was spawned; {@code null} is taken as empty
      * @throws NullPointerException if {@code message} is {@code null} or the traceback holds
      *     {@code null}
      */

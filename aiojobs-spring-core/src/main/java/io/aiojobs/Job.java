@@ -44,6 +44,11 @@ public final class Job<T> {
      * monitor, by the thread that ends the job. waiters counts await()/close() calls in progress:
      * a failure that ends the job while waiters > 0 goes to them; otherwise it is reported to
      * the exception handler. failureHandled records that one of the two has happened.
+     *
+     * published (under this job's monitor) turns true in publish(), after the job has left the
+     * scheduler: await(), close() and future() show the outcome only from then on, so whoever
+     * sees a job's outcome also sees it gone from the collection and the counts (as in aiojobs,
+     * where the done-callback runs before any waiter resumes).
      */
     static final int PENDING = 0;
     static final int ACTIVE = 1;
@@ -69,6 +74,7 @@ public final class Job<T> {
     private volatile Thread runner;
     private boolean cancelled;
     private boolean done;
+    private boolean published;
     private boolean failureHandled;
     private boolean reportOnPublish;
     private int waiters;
@@ -212,7 +218,7 @@ public final class Job<T> {
         }
         CompletableFuture<T> signal;
         synchronized (this) {
-            if (this.done) {
+            if (this.published) {
                 return;
             }
             Thread thread = this.runner;
@@ -247,7 +253,7 @@ public final class Job<T> {
         CompletableFuture<T> view = new CompletableFuture<>();
         CompletableFuture<T> source;
         synchronized (this) {
-            source = this.done ? null : completionLocked();
+            source = this.published ? null : completionLocked();
         }
         if (source == null) {
             settle(view);
@@ -273,7 +279,7 @@ public final class Job<T> {
     private T awaitNanos(long nanos) throws Exception {
         CompletableFuture<T> signal;
         synchronized (this) {
-            if (this.done) {
+            if (this.published) {
                 return outcomeLocked();
             }
             if (this.runner == Thread.currentThread()) {
@@ -566,6 +572,7 @@ public final class Job<T> {
             signal = this.completion;
             report = this.reportOnPublish;
             this.reportOnPublish = false;
+            this.published = true;
         }
         this.task = null;
         this.decorated = null;

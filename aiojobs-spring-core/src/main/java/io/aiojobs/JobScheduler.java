@@ -87,6 +87,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private final Settings settings;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
+    /** Where shielded work runs: a thread each, never queued behind jobs. */
+    private final Executor shieldExecutor;
+    private final ExecutorService ownedShieldExecutor;
     private final JobListener listener;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -103,6 +106,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private long sequence;
     private int blockedSpawners;
     private int drainWaiters;
+    /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
+    private int publishing;
     private boolean paused;
 
     private volatile boolean closed;
@@ -121,20 +126,24 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (builder.executor != null) {
             this.executor = builder.executor;
             this.ownedExecutor = null;
+            this.shieldExecutor = builder.executor;
+            this.ownedShieldExecutor = null;
+            return;
+        }
+        boolean virtual = builder.threadFactory == null && (builder.virtualThreads != null
+                ? builder.virtualThreads : Threads.virtualThreadsAvailable());
+        if (virtual) {
+            this.ownedExecutor = Threads.threadPerTask(Threads.virtualThreadFactory(builder.name));
+            this.ownedShieldExecutor = null;
+            this.shieldExecutor = this.ownedExecutor;
         } else {
-            this.ownedExecutor = newExecutor(builder);
-            this.executor = this.ownedExecutor;
+            ThreadFactory factory = builder.threadFactory != null
+                    ? builder.threadFactory : Threads.platformThreadFactory(builder.name);
+            this.ownedExecutor = Threads.jobPool(this.settings.limit, factory);
+            this.ownedShieldExecutor = Threads.cachedPool(factory);
+            this.shieldExecutor = this.ownedShieldExecutor;
         }
-    }
-
-    private static ExecutorService newExecutor(Builder builder) {
-        if (builder.threadFactory != null) {
-            return Threads.cachedPool(builder.threadFactory);
-        }
-        boolean virtual = builder.virtualThreads != null
-                ? builder.virtualThreads : Threads.virtualThreadsAvailable();
-        return virtual ? Threads.threadPerTask(Threads.virtualThreadFactory(builder.name))
-                : Threads.cachedPool(Threads.platformThreadFactory(builder.name));
+        this.executor = this.ownedExecutor;
     }
 
     /**
@@ -361,6 +370,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     && (this.pendingCount >= max || this.blockedSpawners > 0)) {
                 awaitQueuePlaceLocked(max, queueNanos);
                 if (tryActivateLocked(job)) {
+                    // The place this spawner was woken for stays free: the next one may take it.
+                    passOnPlaceLocked(max);
                     return true;
                 }
             }
@@ -417,9 +428,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
     }
 
-    /** A blocked spawner gives up: a signal it may have taken goes to the next one. */
+    /** A blocked spawner leaves without queueing: a signal it may have taken goes to the next one. */
     private void passOnPlaceLocked(int max) {
-        if (this.pendingCount < max) {
+        if (this.blockedSpawners > 0 && this.pendingCount < max) {
             this.queueNotFull.signal();
         }
     }
@@ -497,23 +508,40 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
     private Job<?> finish(Job<?> job) {
         Job<?> next = null;
+        boolean counted = false;
         this.lock.lock();
         try {
             if (job.state == Job.ACTIVE) {
                 unlinkLocked(job);
                 next = promoteLocked();
+                // The job has left the collection, but waitAndClose must not return before its
+                // end has been reported: nothing should run after the scheduler has closed.
+                this.publishing++;
+                counted = true;
                 signalIfDrainedLocked();
             }
         } finally {
             this.lock.unlock();
         }
-        job.publish(this.listener);
+        try {
+            job.publish(this.listener);
+        } finally {
+            if (counted) {
+                this.lock.lock();
+                try {
+                    this.publishing--;
+                    signalIfDrainedLocked();
+                } finally {
+                    this.lock.unlock();
+                }
+            }
+        }
         return next;
     }
 
     private void signalIfDrainedLocked() {
-        if (this.drainWaiters > 0
-                && this.activeCount + this.pendingCount + this.shields.size() <= 1) {
+        if (this.drainWaiters > 0 && this.activeCount + this.pendingCount + this.shields.size()
+                + this.publishing <= 1) {
             this.drained.signalAll();
         }
     }
@@ -589,7 +617,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     "task decorator returned null");
         }
         try {
-            this.executor.execute(body);
+            this.shieldExecutor.execute(body);
         } catch (RuntimeException refused) {
             shield.rejected(refused);
         }
@@ -667,8 +695,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             int self = callerJobLocked() != null ? 1 : 0;
             this.drainWaiters++;
             try {
-                while (!this.closed && nanos > 0
-                        && this.activeCount + this.pendingCount + this.shields.size() > self) {
+                while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
+                        + this.shields.size() + this.publishing > self) {
                     nanos = this.drained.awaitNanos(nanos);
                 }
             } catch (InterruptedException e) {
@@ -745,6 +773,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
         if (this.ownedExecutor != null) {
             this.ownedExecutor.shutdown();
+        }
+        if (this.ownedShieldExecutor != null) {
+            this.ownedShieldExecutor.shutdown();
         }
     }
 

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -67,6 +68,24 @@ final class Threads {
     static ExecutorService cachedPool(ThreadFactory factory) {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), factory);
+    }
+
+    /**
+     * The pool of platform threads that jobs run on. At most {@code limit} jobs are active, so
+     * {@code limit} threads suffice: a job dispatched while every thread is still busy winding
+     * down a finished job (publishing its outcome) waits in the queue for the first to be free,
+     * instead of being handed to a parked thread or a new one, which costs a wake-up per job
+     * (what makes a cached pool several times slower than a fixed one for short jobs). Idle
+     * threads end after a minute. With no limit, a cached pool.
+     */
+    static ExecutorService jobPool(int limit, ThreadFactory factory) {
+        if (limit == 0) {
+            return cachedPool(factory);
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(limit, limit, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** Starts one new thread per task (for virtual threads, which are not pooled). */

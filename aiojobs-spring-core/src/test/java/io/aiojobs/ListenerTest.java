@@ -1,0 +1,128 @@
+package io.aiojobs;
+
+import static io.aiojobs.Testing.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aiojobs.JobListener.Outcome;
+import io.aiojobs.Testing.Gate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ListenerTest {
+
+    @RegisterExtension
+    final Testing testing = new Testing();
+
+    /** Records events as text, e.g. {@code finished a SUCCESS}. */
+    static final class Recorder implements JobListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<Long> runNanos = new CopyOnWriteArrayList<>();
+        final List<Long> queuedNanos = new CopyOnWriteArrayList<>();
+        final CountDownLatch finished;
+
+        Recorder(int expectedFinishes) {
+            this.finished = new CountDownLatch(expectedFinishes);
+        }
+
+        @Override
+        public void onSpawned(Job<?> job) {
+            this.events.add("spawned " + job.getName());
+        }
+
+        @Override
+        public void onStarted(Job<?> job, long queued) {
+            this.queuedNanos.add(queued);
+            this.events.add("started " + job.getName());
+        }
+
+        @Override
+        public void onFinished(Job<?> job, Outcome outcome, long run) {
+            this.runNanos.add(run);
+            this.events.add("finished " + job.getName() + " " + outcome);
+            this.finished.countDown();
+        }
+
+        @Override
+        public void onCloseTimeout(Job<?> job) {
+            this.events.add("close timeout " + (job == null ? "shield" : job.getName()));
+        }
+    }
+
+    @Test
+    void listenersHearEveryJobEndOnceWithItsOutcome() throws Exception {
+        Recorder recorder = new Recorder(4);
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1).listener(recorder));
+        Gate gate = this.testing.gate();
+        Job<Void> blocker = scheduler.spawn(gate.task(), "a");
+        gate.awaitReached();
+        scheduler.spawn(() -> 1, "b");
+        Job<Integer> dropped = scheduler.spawn(() -> 1, "c");
+        dropped.close();
+        scheduler.spawn(() -> {
+            throw new IllegalStateException("x");
+        }, "d");
+        gate.open();
+        Testing.await(recorder.finished);
+        assertThat(recorder.events).containsSubsequence("spawned a", "started a", "finished a SUCCESS");
+        assertThat(recorder.events).contains("finished b SUCCESS", "finished c CANCELLED",
+                "finished d FAILURE");
+        assertThat(recorder.events).doesNotContain("started c");
+        assertThat(recorder.events).filteredOn(e -> e.startsWith("finished")).hasSize(4);
+        assertThat(recorder.runNanos).contains(-1L);
+        assertThat(recorder.runNanos).filteredOn(n -> n != -1L).allMatch(n -> n >= 0);
+        assertThat(recorder.queuedNanos).allMatch(n -> n >= 0);
+        assertThat(blocker.isClosed()).isTrue();
+    }
+
+    @Test
+    void listenersHearCloseTimeoutsAndCancelledJobs() throws Exception {
+        Recorder recorder = new Recorder(1);
+        JobScheduler scheduler = this.testing.scheduler(b -> b.closeTimeout(millis(20)).listener(recorder));
+        Gate gate = this.testing.gate();
+        scheduler.spawn(() -> {
+            gate.passIgnoringInterrupts();
+            return null;
+        }, "stuck");
+        Gate shielded = this.testing.gate();
+        scheduler.shield(() -> {
+            shielded.passIgnoringInterrupts();
+            return null;
+        });
+        gate.awaitReached();
+        shielded.awaitReached();
+        scheduler.close();
+        assertThat(recorder.events).contains("close timeout stuck", "close timeout shield");
+        gate.open();
+        Testing.await(recorder.finished);
+        assertThat(recorder.events).contains("finished stuck CANCELLED");
+    }
+
+    @Test
+    void aThrowingListenerChangesNothing() throws Exception {
+        Recorder recorder = new Recorder(1);
+        JobListener broken = new JobListener() {
+            @Override
+            public void onSpawned(Job<?> job) {
+                throw new IllegalStateException("listener");
+            }
+
+            @Override
+            public void onStarted(Job<?> job, long queuedNanos) {
+                throw new IllegalStateException("listener");
+            }
+
+            @Override
+            public void onFinished(Job<?> job, Outcome outcome, long runNanos) {
+                throw new IllegalStateException("listener");
+            }
+        };
+        JobScheduler scheduler = this.testing.scheduler(b -> b.listener(broken).listener(recorder));
+        assertThat(scheduler.spawn(() -> 5, "ok").await()).isEqualTo(5);
+        Testing.await(recorder.finished);
+        assertThat(recorder.events).contains("finished ok SUCCESS");
+        assertThat(this.testing.reports.all()).isEmpty();
+    }
+}
