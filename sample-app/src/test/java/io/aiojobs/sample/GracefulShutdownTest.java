@@ -26,6 +26,7 @@ class GracefulShutdownTest {
     @Test
     void aJobRunningAtShutdownIsAllowedToFinish(CapturedOutput output) throws Exception {
         ConfigurableApplicationContext app = start("aiojobs.scheduler.wait-timeout=20s");
+        String port = app.getEnvironment().getProperty("local.server.port");
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch closing = new CountDownLatch(1);
         Job<String> job = app.getBean(JobScheduler.class).spawn(() -> {
@@ -42,6 +43,7 @@ class GracefulShutdownTest {
         app.close();
 
         assertThat(job.future()).isCompletedWithValue("finished");
+        assertThat(output).contains("Dashboard: http://localhost:" + port + "/");
         assertThat(output).contains("Shutting down with 1 job(s) running and 0 pending: waiting up to 20s")
                 .contains("of the 1 job(s) in flight, 1 finished, 0 failed, 0 cancelled");
     }
