@@ -43,7 +43,8 @@ public final class Job<T> {
      * The outcome fields (done, outcome, value, failure) are written once, under this job's
      * monitor, by the thread that ends the job. waiters counts await()/close() calls in progress:
      * a failure that ends the job while waiters > 0 goes to them; otherwise it is reported to
-     * the exception handler. failureHandled records that one of the two has happened.
+     * the exception handler. failureHandled records that one of the two has happened, reported
+     * that the handler got it (close() rethrows a failure unless it was reported).
      *
      * published (under this job's monitor) turns true in publish(), after the job has left the
      * scheduler: await(), close() and future() show the outcome only from then on, so whoever
@@ -76,6 +77,7 @@ public final class Job<T> {
     private boolean done;
     private boolean published;
     private boolean failureHandled;
+    private boolean reported;
     private boolean reportOnPublish;
     private int waiters;
     private int outcome;
@@ -234,7 +236,7 @@ public final class Job<T> {
         waitForEnd(signal, nanos, true);
         synchronized (this) {
             this.waiters--;
-            if (this.outcome != FAILURE || this.failureHandled) {
+            if (this.outcome != FAILURE || this.reported) {
                 return;
             }
             this.failureHandled = true;
@@ -376,6 +378,7 @@ public final class Job<T> {
                     && this.waiters == 0;
             if (report) {
                 this.failureHandled = true;
+                this.reported = true;
             }
         }
         if (report) {
@@ -519,10 +522,15 @@ public final class Job<T> {
         }
     }
 
-    /** The executor refused to run the job: it fails with that error, visibly. */
+    /**
+     * The executor refused to run the job: it fails with that error, visibly; unless it was
+     * closed already (an owned executor is shut down by close()), then it simply ends cancelled.
+     */
     void rejected(RuntimeException error) {
         synchronized (this) {
-            this.failure = error;
+            if (!this.cancelled) {
+                this.failure = error;
+            }
             endLocked(null);
         }
     }
@@ -544,6 +552,7 @@ public final class Job<T> {
             this.outcome = FAILURE;
             this.reportOnPublish = this.waiters == 0;
             this.failureHandled = this.reportOnPublish;
+            this.reported = this.reportOnPublish;
         } else {
             this.outcome = SUCCESS;
         }

@@ -26,7 +26,9 @@ public interface JobListener {
 
     /**
      * Called once a job has been accepted by {@link JobScheduler#spawn(java.util.concurrent.Callable)},
-     * whether it starts at once or waits in the pending queue.
+     * whether it starts at once or waits in the pending queue, on the spawning thread. It comes
+     * before any other event of that job: the job cannot start or end until it returns. Not
+     * called when {@code spawn} throws.
      *
      * @param job the new job
      */

@@ -315,9 +315,18 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (this.settings.taskDecorator != null) {
             job.decorate(this.settings.taskDecorator);
         }
-        boolean start = enqueue(job, queueNanos);
-        if (this.listener != null) {
-            this.listener.onSpawned(job);
+        boolean start;
+        if (this.listener == null) {
+            start = enqueue(job, queueNanos);
+        } else {
+            // Once queued, another thread may promote, run or close the job at once; every such
+            // path takes the job's monitor first, so holding it here makes onSpawned come
+            // before any other event of the job. (Nothing holds the scheduler's lock while
+            // taking a job's monitor, so this order cannot deadlock.)
+            synchronized (job) {
+                start = enqueue(job, queueNanos);
+                this.listener.onSpawned(job);
+            }
         }
         if (start) {
             dispatch(job);
@@ -680,7 +689,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * Waits up to {@code timeout} until no job and no shielded work is left, jobs spawned while
      * waiting included, then {@linkplain #close() closes}. Returns as soon as the work is done. A
      * paused scheduler is resumed first, since its jobs could not finish otherwise. Called from
-     * a job, it does not wait for that job itself. If the calling thread is interrupted, it stops
+     * a job or shielded task, it does not wait for that one itself. If the calling thread is interrupted, it stops
      * waiting, closes at once and restores the interrupt flag.
      *
      * @param timeout the grace period
@@ -692,7 +701,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         resume();
         this.lock.lock();
         try {
-            int self = callerJobLocked() != null ? 1 : 0;
+            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0);
             this.drainWaiters++;
             try {
                 while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
@@ -715,7 +724,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * every active job and shielded task, and waits up to {@link #closeTimeout()} (for all of them
      * together) for them to end. Each one still running then is reported to the exception
      * handler with the message {@code "Job closing timed out"} and leaves the scheduler. Called
-     * from a job, it leaves that job running and does not wait for it. Idempotent. If the calling
+     * from a job or shielded task, it leaves that one running and does not wait for it.
+     * Idempotent. If the calling
      * thread is interrupted, it stops waiting and restores the interrupt flag.
      */
     @Override
@@ -757,10 +767,17 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 self = job;
             }
         }
-        shielded.forEach(Shield::cancel);
+        Shield<?> selfShield = null;
+        for (Shield<?> shield : shielded) {
+            if (shield.runsOn(Thread.currentThread())) {
+                selfShield = shield;
+            } else {
+                shield.cancel();
+            }
+        }
         List<Job<?>> stuckJobs = new ArrayList<>();
         List<Shield<?>> stuckShields = new ArrayList<>();
-        awaitStopped(self, stuckJobs, stuckShields);
+        awaitStopped(self, selfShield, stuckJobs, stuckShields);
         for (Job<?> job : stuckJobs) {
             closeTimedOut(job);
             report(new ExceptionContext("Job closing timed out", job,
@@ -780,9 +797,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     /** Waits for the closed work to end; gives up on what is left at the deadline. */
-    private void awaitStopped(Job<?> self, List<Job<?>> stuckJobs, List<Shield<?>> stuckShields) {
+    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> stuckJobs,
+            List<Shield<?>> stuckShields) {
         long nanos = Checks.toNanos(this.settings.closeTimeout);
-        int allowed = self != null ? 1 : 0;
+        int allowed = (self != null ? 1 : 0) + (selfShield != null ? 1 : 0);
         this.lock.lock();
         try {
             this.drainWaiters++;
@@ -803,11 +821,26 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 }
                 job = next;
             }
-            stuckShields.addAll(this.shields);
+            for (Shield<?> shield : this.shields) {
+                if (shield != selfShield) {
+                    stuckShields.add(shield);
+                }
+            }
             this.shields.clear();
         } finally {
             this.lock.unlock();
         }
+    }
+
+    /** The shielded task of this scheduler that the calling thread runs, if any. O(shields). */
+    private Shield<?> callerShieldLocked() {
+        Thread current = Thread.currentThread();
+        for (Shield<?> shield : this.shields) {
+            if (shield.runsOn(current)) {
+                return shield;
+            }
+        }
+        return null;
     }
 
     /** The active job of this scheduler that the calling thread runs, if any. O(active). */

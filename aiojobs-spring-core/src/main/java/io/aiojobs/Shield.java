@@ -16,7 +16,8 @@ final class Shield<T> {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final CompletionStage<T> stage;
     private Callable<T> task;
-    private Thread thread;
+    // Volatile for runsOn(), which the scheduler calls under its lock (never this monitor).
+    private volatile Thread thread;
     private boolean cancelled;
 
     private Shield(JobScheduler scheduler, Callable<T> task, CompletionStage<T> stage) {
@@ -103,6 +104,10 @@ final class Shield<T> {
         }
         this.result.completeExceptionally(error);
         this.scheduler.shieldEnded(this);
+    }
+
+    boolean runsOn(Thread candidate) {
+        return this.thread == candidate;
     }
 
     /** The scheduler is closing: interrupt the task, or cancel the stage. */

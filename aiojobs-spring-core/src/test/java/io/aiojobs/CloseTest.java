@@ -276,4 +276,20 @@ class CloseTest {
         assertThatThrownBy(() -> scheduler.spawn(() -> 1)).isInstanceOf(RejectedExecutionException.class);
         scheduler.waitAndClose();
     }
+
+    @Test
+    void aJobClosedBeforeTheExecutorRefusedItEndsCancelledNotFailed() throws Exception {
+        // The spawner lost the race with close(): its job was accepted, then the scheduler closed
+        // (and shut its own executor down) before the job was handed over.
+        JobScheduler[] self = new JobScheduler[1];
+        JobScheduler scheduler = this.testing.scheduler(b -> b.closeTimeout(millis(10)).executor(task -> {
+            self[0].close();
+            throw new RejectedExecutionException("executor shut down");
+        }));
+        self[0] = scheduler;
+        Job<Integer> job = scheduler.spawn(() -> 1);
+        assertThatThrownBy(job::await).isInstanceOf(CancellationException.class);
+        assertThat(this.testing.reports.messages()).doesNotContain("Job processing failed");
+        assertThat(scheduler).isEmpty();
+    }
 }

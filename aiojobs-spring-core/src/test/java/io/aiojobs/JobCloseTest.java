@@ -233,4 +233,31 @@ class JobCloseTest {
         assertThat(this.testing.reports.await(1)).singleElement()
                 .extracting(ExceptionContext::exception).isSameAs(failure);
     }
+
+    @Test
+    void closeRethrowsTheFailureEvenWhenAnAwaiterSawItToo() throws Exception {
+        // The failure was not reported, so both the awaiter and the closer get it, whichever
+        // of the two reads it first.
+        JobScheduler scheduler = this.testing.scheduler();
+        for (int i = 0; i < 20; i++) {
+            Gate gate = this.testing.gate();
+            IllegalStateException failure = new IllegalStateException("failed while closing");
+            Job<Void> job = scheduler.spawn(() -> {
+                gate.passIgnoringInterrupts();
+                throw failure;
+            });
+            gate.awaitReached();
+            Forked<Void> waiter = this.testing.fork(job::await);
+            Forked<Void> closer = this.testing.fork(() -> {
+                job.close(Duration.ofSeconds(Testing.WAIT_SECONDS));
+                return null;
+            });
+            awaitBlocked(waiter.thread());
+            awaitBlocked(closer.thread());
+            gate.open();
+            assertThatThrownBy(waiter::get).as("iteration %d", i).cause().isSameAs(failure);
+            assertThatThrownBy(closer::get).as("iteration %d", i).cause().isSameAs(failure);
+        }
+        assertThat(this.testing.reports.all()).isEmpty();
+    }
 }

@@ -17,7 +17,7 @@ class ListenerTest {
     final Testing testing = new Testing();
 
     /** Records events as text, e.g. {@code finished a SUCCESS}. */
-    static final class Recorder implements JobListener {
+    static class Recorder implements JobListener {
         final List<String> events = new CopyOnWriteArrayList<>();
         final List<Long> runNanos = new CopyOnWriteArrayList<>();
         final List<Long> queuedNanos = new CopyOnWriteArrayList<>();
@@ -124,5 +124,45 @@ class ListenerTest {
         Testing.await(recorder.finished);
         assertThat(recorder.events).contains("finished ok SUCCESS");
         assertThat(this.testing.reports.all()).isEmpty();
+    }
+
+    @Test
+    void aPendingJobIsAnnouncedAsSpawnedBeforeItStartsEvenWhenPromotedAtOnce() throws Exception {
+        // A pending job can be promoted by another thread as soon as it is queued, while its
+        // spawner is still about to call onSpawned: listeners must still hear spawned first.
+        Gate spawnedGate = this.testing.gate();
+        CountDownLatch inOnSpawned = new CountDownLatch(1);
+        Recorder recorder = new Recorder(2) {
+            @Override
+            public void onSpawned(Job<?> job) {
+                if (job.getName().equals("b")) {
+                    inOnSpawned.countDown();
+                    spawnedGate.passIgnoringInterrupts();
+                }
+                super.onSpawned(job);
+            }
+        };
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1).listener(recorder));
+        Gate gate = this.testing.gate();
+        java.util.concurrent.CompletableFuture<Thread> worker = new java.util.concurrent.CompletableFuture<>();
+        Job<Void> a = scheduler.spawn(() -> {
+            worker.complete(Thread.currentThread());
+            gate.pass();
+            return null;
+        }, "a");
+        gate.awaitReached();
+        Testing.Forked<Job<Integer>> spawner = this.testing.fork(() -> scheduler.spawn(() -> 2, "b"));
+        Testing.await(inOnSpawned);
+        gate.open();
+        a.await();
+        // The worker goes on with b: it either runs it (too early) or waits for onSpawned.
+        Thread thread = Testing.get(worker);
+        Testing.eventually(() -> thread.getState() == Thread.State.BLOCKED
+                || thread.getState() == Thread.State.WAITING
+                || recorder.events.contains("started b"), "b started or waited");
+        spawnedGate.open();
+        assertThat(spawner.get().await()).isEqualTo(2);
+        Testing.await(recorder.finished);
+        assertThat(recorder.events).containsSubsequence("spawned b", "started b", "finished b SUCCESS");
     }
 }

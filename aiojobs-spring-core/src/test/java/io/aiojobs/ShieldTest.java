@@ -229,6 +229,25 @@ class ShieldTest {
         assertThat(this.testing.reports.all()).isEmpty();
     }
 
+    @Test
+    void shieldedWorkCanCloseTheSchedulerWithoutWaitingForItselfOrBeingReported() throws Exception {
+        JobScheduler scheduler = this.testing.scheduler(b -> b.waitTimeout(Duration.ofHours(1))
+                .closeTimeout(Duration.ofHours(1)));
+        CompletableFuture<Boolean> waited = scheduler.shield(() -> {
+            scheduler.waitAndClose();
+            return Thread.currentThread().isInterrupted();
+        });
+        assertThat(Testing.get(waited)).isFalse();
+        assertThat(scheduler.isClosed()).isTrue();
+        JobScheduler other = this.testing.scheduler(b -> b.closeTimeout(Duration.ofHours(1)));
+        CompletableFuture<String> closed = other.shield(() -> {
+            other.close();
+            return "finished undisturbed";
+        });
+        assertThat(Testing.get(closed)).isEqualTo("finished undisturbed");
+        assertThat(this.testing.reports.all()).isEmpty();
+    }
+
     private static Throwable catchOutcome(CompletableFuture<?> future) {
         try {
             Testing.get(future);
