@@ -5,16 +5,28 @@ import static org.awaitility.Awaitility.await;
 
 import io.aiojobs.JobScheduler;
 import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -42,6 +54,12 @@ class OrdersApiTest {
     @Autowired
     private JobScheduler jobs;
 
+    @Autowired
+    private GatedPaymentGateway gateway;
+
+    @Autowired
+    private RequestThreads requestThreads;
+
     @Test
     void placingAnOrderChargesItAndSendsAConfirmationInTheBackground() {
         Order order = place(unique("ann"), "tea", 2, 350);
@@ -63,21 +81,27 @@ class OrdersApiTest {
     }
 
     @Test
-    void anOrderIsChargedEvenWhenTheRequestThreadIsInterrupted() {
-        // Spring MVC interrupts a request's worker when the client goes away or the async request
-        // times out; InterruptingFilter does it on demand. @Atomic runs the handler as a job on the
-        // scheduler, so the charge and the status update complete anyway. Without @Atomic the
-        // interrupted payment call throws and the order stays NEW.
-        String customer = unique("hangs-up");
-        this.http.post().uri("/orders").header(InterruptingFilter.HEADER, "yes")
+    void anOrderIsChargedEvenWhenTheRequestThreadIsInterruptedDuringThePayment() throws Exception {
+        // Spring MVC interrupts a request's thread when the client goes away or the async request
+        // times out. Here the test does it, while the payment call is in progress. @Atomic runs the
+        // handler as a job on the scheduler's thread, so the charge and the status update complete
+        // anyway. Without @Atomic the interrupted payment call throws and the order stays NEW.
+        String customer = GatedPaymentGateway.GATED + UUID.randomUUID();
+        CompletableFuture<Void> response = CompletableFuture.runAsync(() -> this.http.post().uri("/orders")
+                .header(RequestThreads.HEADER, "yes")
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(new NewOrder(customer, "coffee", 1, 400))
-                .exchange();
+                .exchange());
+        assertThat(this.gateway.charging.await(10, TimeUnit.SECONDS)).isTrue();
+
+        this.requestThreads.last.get().interrupt();
+        this.gateway.gate.countDown();
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(this.orders.recent(50))
                 .filteredOn(o -> o.customer().equals(customer))
                 .singleElement()
                 .extracting(Order::status).isEqualTo("PAID"));
+        response.get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -140,26 +164,68 @@ class OrdersApiTest {
     }
 
     @TestConfiguration(proxyBeanMethods = false)
-    static class InterruptingFilter {
-
-        static final String HEADER = "X-Test-Interrupt";
+    static class InterruptionFixtures {
 
         @Bean
-        Filter interruptingFilter() {
-            return (request, response, chain) -> {
-                boolean interrupt = ((HttpServletRequest) request).getHeader(HEADER) != null;
-                if (interrupt) {
-                    Thread.currentThread().interrupt();
-                }
-                try {
-                    chain.doFilter(request, response);
-                }
-                finally {
-                    if (interrupt) {
-                        Thread.interrupted(); // do not leak the flag to the container's next request
-                    }
-                }
-            };
+        RequestThreads requestThreads() {
+            return new RequestThreads();
+        }
+
+        @Bean
+        FilterRegistrationBean<Filter> requestThreadsFilter(RequestThreads threads) {
+            return new FilterRegistrationBean<>(threads);
+        }
+
+        @Bean
+        @Primary
+        GatedPaymentGateway gatedPaymentGateway(@Value("${sample.payment.latency}") Duration latency) {
+            return new GatedPaymentGateway(latency);
+        }
+    }
+
+    /** Remembers the thread of the last request that carries {@link #HEADER}. */
+    static final class RequestThreads implements Filter {
+
+        static final String HEADER = "X-Test-Remember-Thread";
+
+        final AtomicReference<Thread> last = new AtomicReference<>();
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            if (((HttpServletRequest) request).getHeader(HEADER) != null) {
+                this.last.set(Thread.currentThread());
+            }
+            try {
+                chain.doFilter(request, response);
+            }
+            finally {
+                Thread.interrupted(); // do not leak the test's interrupt to the container's next request
+            }
+        }
+    }
+
+    /** A payment provider that, for "gated-" customers, holds the call until the test opens the gate. */
+    static final class GatedPaymentGateway extends PaymentGateway {
+
+        static final String GATED = "gated-";
+
+        final CountDownLatch charging = new CountDownLatch(1);
+
+        final CountDownLatch gate = new CountDownLatch(1);
+
+        GatedPaymentGateway(Duration latency) {
+            super(latency);
+        }
+
+        @Override
+        public String charge(String customer, long amountCents) throws InterruptedException {
+            if (customer.startsWith(GATED)) {
+                this.charging.countDown();
+                // Blocks like a network call, and like one gives up when its thread is interrupted.
+                assertThat(this.gate.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+            return super.charge(customer, amountCents);
         }
     }
 }
