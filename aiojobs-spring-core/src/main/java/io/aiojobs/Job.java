@@ -34,7 +34,8 @@ public final class Job<T> {
      *
      * state (written under the scheduler's lock): PENDING -> ACTIVE -> GONE, or PENDING -> GONE.
      *   PENDING: in the scheduler's queue.   ACTIVE: holds a slot (counted in activeCount).
-     *   GONE: left the scheduler (ended, discarded while pending, or given up on by close()).
+     *   GONE: left the scheduler (ended, discarded while pending, or let go by close(): given
+     *   up on after closeTimeout, or cancelled before its task started, so it never will).
      *
      * closed (written under this job's monitor): false -> true, once, when the task ends or
      *   when someone asks the job to close. The public view is: closed ? "closed"
@@ -68,8 +69,13 @@ public final class Job<T> {
     long id;
 
     volatile int state;
+    // Links in the scheduler's active list, then (while its end is reported) publishing list;
+    // publisher is the reporting thread. All three are guarded by the scheduler's lock.
     Job<?> prev;
     Job<?> next;
+    Thread publisher;
+    /** Set by the spawner under the scheduler's lock: run on a thread of its own, not the pool. */
+    boolean spare;
 
     private volatile boolean closed;
     private volatile Thread runner;
@@ -448,25 +454,34 @@ public final class Job<T> {
         return true;
     }
 
+    /** cancelByScheduler(): the caller is the job's own thread; the job is left alone. */
+    static final int CANCEL_SELF = 0;
+    /** cancelByScheduler(): the task runs (now interrupted) or is ending; wait for it. */
+    static final int CANCEL_RUNNING = 1;
+    /** cancelByScheduler(): the task had not started, and now never will; no need to wait. */
+    static final int CANCEL_UNSTARTED = 2;
+
     /**
-     * The scheduler is closing: mark the job cancelled and interrupt its thread. Returns
-     * {@code false}, leaving the job alone, when the caller is the job's own thread.
+     * The scheduler is closing: mark the job cancelled and interrupt its thread; returns one of
+     * the CANCEL_ constants. An active job whose task has not started yet may be waiting for the
+     * very thread that closes (a worker takes the next job on before it reports the last one).
      */
-    boolean cancelByScheduler() {
+    int cancelByScheduler() {
         synchronized (this) {
             if (this.done) {
-                return true;
+                return CANCEL_RUNNING;
             }
             Thread thread = this.runner;
             if (thread == Thread.currentThread()) {
-                return false;
+                return CANCEL_SELF;
             }
             this.closed = true;
             this.cancelled = true;
-            if (thread != null) {
-                thread.interrupt();
+            if (thread == null) {
+                return CANCEL_UNSTARTED;
             }
-            return true;
+            thread.interrupt();
+            return CANCEL_RUNNING;
         }
     }
 

@@ -108,6 +108,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private int drainWaiters;
     /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
     private int publishing;
+    /** Those jobs, linked through prev/next: waitAndClose() called by one's report must not wait for it. */
+    private Job<?> publishingHead;
     private boolean paused;
 
     private volatile boolean closed;
@@ -401,6 +403,12 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             return false;
         }
         activateLocked(job);
+        // A job spawned from a callback of a job's end (listener, handler, a future's
+        // dependant) on a pool thread: that thread is busy until the callback returns, so the
+        // job must not queue behind it in the pool of limit threads (the callback may await it).
+        if (this.ownedShieldExecutor != null && this.publishingHead != null) {
+            job.spare = callerPublishingLocked() > 0;
+        }
         return true;
     }
 
@@ -496,7 +504,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         while (job != null) {
             Job<?> toRun = job;
             try {
-                this.executor.execute(() -> runJobs(toRun));
+                (job.spare ? this.shieldExecutor : this.executor).execute(() -> runJobs(toRun));
                 return;
             } catch (RuntimeException refused) {
                 job.rejected(refused);
@@ -526,6 +534,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 // The job has left the collection, but waitAndClose must not return before its
                 // end has been reported: nothing should run after the scheduler has closed.
                 this.publishing++;
+                job.publisher = Thread.currentThread();
+                linkPublishingLocked(job);
                 counted = true;
                 signalIfDrainedLocked();
             }
@@ -539,6 +549,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 this.lock.lock();
                 try {
                     this.publishing--;
+                    unlinkPublishingLocked(job);
                     signalIfDrainedLocked();
                 } finally {
                     this.lock.unlock();
@@ -546,6 +557,28 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
         }
         return next;
+    }
+
+    private void linkPublishingLocked(Job<?> job) {
+        job.next = this.publishingHead;
+        if (this.publishingHead != null) {
+            this.publishingHead.prev = job;
+        }
+        this.publishingHead = job;
+    }
+
+    private void unlinkPublishingLocked(Job<?> job) {
+        if (job.prev != null) {
+            job.prev.next = job.next;
+        } else {
+            this.publishingHead = job.next;
+        }
+        if (job.next != null) {
+            job.next.prev = job.prev;
+        }
+        job.prev = null;
+        job.next = null;
+        job.publisher = null;
     }
 
     private void signalIfDrainedLocked() {
@@ -701,7 +734,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         resume();
         this.lock.lock();
         try {
-            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0);
+            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0)
+                    + callerPublishingLocked();
             this.drainWaiters++;
             try {
                 while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
@@ -762,9 +796,13 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             job.endWithoutRunning(this.listener);
         }
         Job<?> self = null;
+        List<Job<?>> unstarted = new ArrayList<>();
         for (Job<?> job : running) {
-            if (!job.cancelByScheduler()) {
+            int cancelled = job.cancelByScheduler();
+            if (cancelled == Job.CANCEL_SELF) {
                 self = job;
+            } else if (cancelled == Job.CANCEL_UNSTARTED) {
+                unstarted.add(job);
             }
         }
         Shield<?> selfShield = null;
@@ -777,7 +815,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
         List<Job<?>> stuckJobs = new ArrayList<>();
         List<Shield<?>> stuckShields = new ArrayList<>();
-        awaitStopped(self, selfShield, stuckJobs, stuckShields);
+        awaitStopped(self, selfShield, unstarted, stuckJobs, stuckShields);
         for (Job<?> job : stuckJobs) {
             closeTimedOut(job);
             report(new ExceptionContext("Job closing timed out", job,
@@ -797,12 +835,19 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     /** Waits for the closed work to end; gives up on what is left at the deadline. */
-    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> stuckJobs,
-            List<Shield<?>> stuckShields) {
+    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> unstarted,
+            List<Job<?>> stuckJobs, List<Shield<?>> stuckShields) {
         long nanos = Checks.toNanos(this.settings.closeTimeout);
         int allowed = (self != null ? 1 : 0) + (selfShield != null ? 1 : 0);
         this.lock.lock();
         try {
+            // Cancelled before their task started, these jobs can no longer run it: they leave
+            // now and end (cancelled) whenever their thread gets to them, perhaps this one.
+            for (Job<?> job : unstarted) {
+                if (job.state == Job.ACTIVE) {
+                    unlinkLocked(job);
+                }
+            }
             this.drainWaiters++;
             try {
                 while (nanos > 0 && this.activeCount + this.shields.size() > allowed) {
@@ -830,6 +875,17 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         } finally {
             this.lock.unlock();
         }
+    }
+
+    /** How many ended jobs the calling thread is reporting (from a listener or handler). */
+    private int callerPublishingLocked() {
+        int count = 0;
+        for (Job<?> job = this.publishingHead; job != null; job = job.next) {
+            if (job.publisher == Thread.currentThread()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The shielded task of this scheduler that the calling thread runs, if any. O(shields). */

@@ -97,12 +97,18 @@ final class Shield<T> {
         this.scheduler.shieldEnded(this);
     }
 
-    /** The executor refused the task. */
+    /** The executor refused the task: a failure, unless close() had cancelled it already. */
     void rejected(RuntimeException error) {
+        boolean wasCancelled;
         synchronized (this) {
             this.task = null;
+            wasCancelled = this.cancelled;
         }
-        this.result.completeExceptionally(error);
+        if (wasCancelled) {
+            this.result.cancel(false);
+        } else {
+            this.result.completeExceptionally(error);
+        }
         this.scheduler.shieldEnded(this);
     }
 

@@ -245,4 +245,25 @@ class AwaitTest {
             assertThat(watcher.get()).as("iteration %d: left before its outcome showed", i).isTrue();
         }
     }
+
+    @Test
+    void aCallbackOnAJobsEndCanSpawnAndAwaitAJob() throws Exception {
+        // The callback runs on the ended job's pool thread, which the new job must not queue
+        // behind (with platform threads the pool has only limit threads).
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1));
+        Gate gate = this.testing.gate();
+        Job<Integer> first = scheduler.spawn(() -> {
+            gate.pass();
+            return 1;
+        });
+        CompletableFuture<Integer> chained = first.future().thenApply(value -> {
+            try {
+                return scheduler.spawn(() -> value + 1).await();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        gate.open();
+        assertThat(Testing.get(chained)).isEqualTo(2);
+    }
 }

@@ -289,7 +289,64 @@ class CloseTest {
         self[0] = scheduler;
         Job<Integer> job = scheduler.spawn(() -> 1);
         assertThatThrownBy(job::await).isInstanceOf(CancellationException.class);
-        assertThat(this.testing.reports.messages()).doesNotContain("Job processing failed");
+        // Nor did close() wait for it: its task had not started, and never will.
+        assertThat(this.testing.reports.all()).isEmpty();
         assertThat(scheduler).isEmpty();
+    }
+
+    @Test
+    void anExceptionHandlerThatClosesTheSchedulerDoesNotWaitForTheJobQueuedBehind() throws Exception {
+        // The failing job's thread reports the failure after it has taken the next pending job
+        // on; close() from there must not wait for that job, which cannot start until it returns.
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1).closeTimeout(Duration.ofHours(1))
+                .exceptionHandler((s, context) -> {
+                    this.testing.reports.handle(s, context);
+                    s.close();
+                }));
+        Gate gate = this.testing.gate();
+        scheduler.spawn(() -> {
+            gate.pass();
+            throw new IllegalStateException("fail fast");
+        });
+        gate.awaitReached();
+        AtomicInteger ran = new AtomicInteger();
+        Job<?> queued = scheduler.spawn(ran::incrementAndGet);
+        gate.open();
+        assertThatThrownBy(() -> Testing.get(queued.future())).isInstanceOf(CancellationException.class);
+        assertThat(ran).hasValue(0);
+        assertThat(scheduler.isClosed()).isTrue();
+        assertThat(this.testing.reports.messages()).containsExactly("Job processing failed");
+    }
+
+    @Test
+    void anExceptionHandlerOrListenerCanWaitAndCloseWithoutWaitingForItsOwnReport() throws Exception {
+        // waitAndClose() waits until the ends of jobs have been reported; called from that very
+        // report (on the job's thread) it must not wait for itself.
+        CountDownLatch closedFromHandler = new CountDownLatch(1);
+        JobScheduler scheduler = this.testing.scheduler(b -> b.waitTimeout(Duration.ofHours(1))
+                .exceptionHandler((s, context) -> {
+                    s.waitAndClose();
+                    closedFromHandler.countDown();
+                }));
+        scheduler.spawn(() -> {
+            throw new IllegalStateException("fatal");
+        });
+        Testing.await(closedFromHandler);
+        assertThat(scheduler.isClosed()).isTrue();
+
+        CountDownLatch closedFromListener = new CountDownLatch(1);
+        CompletableFuture<JobScheduler> self = new CompletableFuture<>();
+        JobScheduler other = this.testing.scheduler(b -> b.waitTimeout(Duration.ofHours(1))
+                .listener(new JobListener() {
+                    @Override
+                    public void onFinished(Job<?> job, Outcome outcome, long runNanos) {
+                        self.join().waitAndClose();
+                        closedFromListener.countDown();
+                    }
+                }));
+        self.complete(other);
+        other.spawn(() -> 1);
+        Testing.await(closedFromListener);
+        assertThat(other.isClosed()).isTrue();
     }
 }

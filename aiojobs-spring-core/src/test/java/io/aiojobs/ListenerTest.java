@@ -165,4 +165,27 @@ class ListenerTest {
         Testing.await(recorder.finished);
         assertThat(recorder.events).containsSubsequence("spawned b", "started b", "finished b SUCCESS");
     }
+
+    @Test
+    void queuedAndRunTimesCoverAtLeastTheTimeTheJobWaitedAndRan() throws Exception {
+        Recorder recorder = new Recorder(2);
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1).listener(recorder));
+        Gate gate = this.testing.gate();
+        scheduler.spawn(gate.task(), "first");
+        gate.awaitReached();
+        scheduler.spawn(() -> 2, "second");
+        long heldFrom = System.nanoTime();
+        // Both lower bounds are measured inside the real intervals: after "first" started (and
+        // "second" was queued) and before the gate that ends one and starts the other opens.
+        long heldUntil = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+        while (System.nanoTime() < heldUntil) {
+            Thread.onSpinWait();
+        }
+        long held = System.nanoTime() - heldFrom;
+        gate.open();
+        Testing.await(recorder.finished);
+        assertThat(recorder.events).containsSubsequence("started first", "started second");
+        assertThat(recorder.queuedNanos.get(1)).as("queued time of second").isGreaterThanOrEqualTo(held);
+        assertThat(recorder.runNanos.get(0)).as("run time of first").isGreaterThanOrEqualTo(held);
+    }
 }

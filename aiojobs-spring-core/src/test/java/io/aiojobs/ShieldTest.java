@@ -248,6 +248,18 @@ class ShieldTest {
         assertThat(this.testing.reports.all()).isEmpty();
     }
 
+    @Test
+    void shieldedWorkClosedBeforeTheExecutorRefusedItEndsCancelled() throws Exception {
+        JobScheduler[] self = new JobScheduler[1];
+        JobScheduler scheduler = this.testing.scheduler(b -> b.closeTimeout(millis(10)).executor(task -> {
+            self[0].close();
+            throw new RejectedExecutionException("executor shut down");
+        }));
+        self[0] = scheduler;
+        CompletableFuture<Integer> result = scheduler.shield(() -> 1);
+        assertThat(result).isCancelled();
+    }
+
     private static Throwable catchOutcome(CompletableFuture<?> future) {
         try {
             Testing.get(future);

@@ -224,6 +224,8 @@ class StressTest {
                 case 6:
                     if (random.nextInt(4) == 0) {
                         this.scheduler.close();
+                    } else if (random.nextInt(4) == 0) {
+                        this.scheduler.waitAndClose(Duration.ofMillis(random.nextInt(20)));
                     }
                     return "maybe closed the scheduler";
                 case 7: {
