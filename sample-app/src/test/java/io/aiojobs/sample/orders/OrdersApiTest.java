@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -137,7 +138,7 @@ class OrdersApiTest {
         Map<String, Object> report = this.http.get().uri("/reports/sales").exchange()
                 .expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
 
-        assertThat(report.get("lines")).asList().contains(Map.of("item", item, "quantity", 3, "amountCents", 750));
+        assertThat(report.get("lines")).asInstanceOf(InstanceOfAssertFactories.LIST).contains(Map.of("item", item, "quantity", 3, "amountCents", 750));
     }
 
     @Test
