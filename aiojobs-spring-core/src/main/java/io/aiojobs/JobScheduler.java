@@ -100,7 +100,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     // Guarded by lock. Closed pending jobs stay in the deque until polled or compacted ("ghosts",
     // state GONE); pendingCount counts only the live ones.
-    private final ArrayDeque<Job<?>> pending = new ArrayDeque<>();
+    private ArrayDeque<Job<?>> pending = new ArrayDeque<>();
+    /** The most jobs the deque has held since it was last emptied: its array's size, roughly. */
+    private int pendingPeak;
     private final Set<Shield<?>> shields = new HashSet<>();
     private Job<?> activeHead;
     private long sequence;
@@ -388,6 +390,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
             this.pending.addLast(job);
             this.pendingCount++;
+            this.pendingPeak = Math.max(this.pendingPeak, this.pending.size());
             if (this.blockedSpawners > 0 && max > 0 && this.pendingCount < max) {
                 this.queueNotFull.signal();
             }
@@ -492,10 +495,23 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     this.queueNotFull.signal();
                 }
                 activateLocked(job);
+                trimPendingLocked();
                 return job;
             }
         }
+        trimPendingLocked();
         return null;
+    }
+
+    /**
+     * An ArrayDeque never shrinks: once a burst has drained, let its big array go, so that a
+     * scheduler retains nothing for the jobs that went through it.
+     */
+    private void trimPendingLocked() {
+        if (this.pendingPeak > 1024 && this.pending.isEmpty()) {
+            this.pending = new ArrayDeque<>();
+            this.pendingPeak = 0;
+        }
     }
 
     /** Hands a job (and, should the executor refuse, the ones after it) to the executor. */
@@ -781,7 +797,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     dropped.add(job);
                 }
             }
-            this.pending.clear();
+            this.pending = new ArrayDeque<>();
+            this.pendingPeak = 0;
             this.pendingCount = 0;
             for (Job<?> job = this.activeHead; job != null; job = job.next) {
                 running.add(job);
