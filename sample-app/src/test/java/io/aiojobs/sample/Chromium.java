@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts Debian's headless Chromium through its ChromeDriver, for browser tests.
@@ -31,11 +32,16 @@ final class Chromium {
      * Skips the calling test unless Chromium and ChromeDriver are installed.
      */
     static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
-                () -> "Chromium or ChromeDriver not found at " + BROWSER + " and " + DRIVER
-                        + ": skipping the browser test. Install them with "
-                        + "`sudo apt-get install chromium chromium-driver` (Debian/Ubuntu), "
-                        + "or set CHROMIUM and CHROMEDRIVER to their paths.");
+        if (Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER)) {
+            return;
+        }
+        String message = "Chromium or ChromeDriver not found at " + BROWSER + " and " + DRIVER
+                + ": skipping the browser test. Install them with "
+                + "`sudo apt-get install chromium chromium-driver` (Debian/Ubuntu), "
+                + "or set CHROMIUM and CHROMEDRIVER to their paths.";
+        // Surefire keeps assumption messages in its reports only: say it on the console too.
+        LoggerFactory.getLogger(Chromium.class).warn(message);
+        Assumptions.abort(message);
     }
 
     /**

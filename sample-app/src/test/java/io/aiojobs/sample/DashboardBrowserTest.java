@@ -41,6 +41,7 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void openDashboard() throws Exception {
+        // Per test rather than @BeforeAll, so that Surefire counts the tests as skipped.
         Chromium.assumeInstalled();
         this.browser = Chromium.start(this.profile);
         this.wait = new WebDriverWait(this.browser, WAIT);
