@@ -76,11 +76,17 @@ public final class Job<T> {
     Thread publisher;
     /** Set by the spawner under the scheduler's lock: run on a thread of its own, not the pool. */
     boolean spare;
+    /**
+     * The thread that took this job on, in finish(), to run it once it has reported the job
+     * before; callbacks of that report run on it, and must not wait for this job there.
+     */
+    Thread carrier;
 
     private volatile boolean closed;
     private volatile Thread runner;
     private boolean cancelled;
     private boolean done;
+    private boolean claimed;
     private boolean published;
     private boolean failureHandled;
     private boolean reported;
@@ -253,7 +259,11 @@ public final class Job<T> {
     /**
      * A future that completes with the job's outcome: its result, the task's exception, or
      * cancellation when the job is closed first. Completing or cancelling it does not affect the
-     * job, and does not count as awaiting it.
+     * job, and does not count as awaiting it. Dependent actions added with the non-async methods
+     * may run on the job's own thread as it ends, which may have taken the next pending job on:
+     * such an action may wait for other jobs with {@link #await()} or {@link #close()}, which
+     * let that job run elsewhere, but should not block on another job's future (use the
+     * {@code ...Async} variants for that).
      *
      * @return a new view of the outcome
      */
@@ -316,6 +326,7 @@ public final class Job<T> {
      */
     private boolean waitForEnd(CompletableFuture<T> signal, long nanos, boolean closing)
             throws InterruptedException, TimeoutException {
+        handOffIfCarried();
         try {
             if (nanos < 0) {
                 signal.get();
@@ -336,6 +347,24 @@ public final class Job<T> {
             throw new TimeoutException("Job closing timed out: " + this);
         }
         return true;
+    }
+
+    /**
+     * About to wait for this job on the thread that carries it (a callback of the job before's
+     * end): it could not start before the wait ends, so it runs on another thread instead.
+     */
+    private void handOffIfCarried() {
+        Thread current = Thread.currentThread();
+        if (this.carrier != current) {
+            return;
+        }
+        synchronized (this) {
+            if (this.claimed) {
+                return;
+            }
+        }
+        this.carrier = null;
+        this.scheduler.handOff(this);
     }
 
     /**
@@ -494,13 +523,20 @@ public final class Job<T> {
                 "task decorator returned null");
     }
 
-    /** Runs the task on the current thread and records the outcome. Does not touch the scheduler. */
-    void run(JobListener listener) {
+    /**
+     * Runs the task on the current thread and records the outcome. Does not touch the scheduler.
+     * Returns {@code false}, doing nothing, if another thread has taken the job over.
+     */
+    boolean run(JobListener listener) {
         Thread current = Thread.currentThread();
         synchronized (this) {
+            if (this.claimed) {
+                return false;
+            }
+            this.claimed = true;
             if (this.cancelled) {
                 endLocked(null);
-                return;
+                return true;
             }
             this.runner = current;
         }
@@ -530,6 +566,7 @@ public final class Job<T> {
         // An interrupt meant for this job must not reach the next task on this thread. Nobody
         // interrupts on this job's behalf once runner is null, so clearing now is final.
         Thread.interrupted();
+        return true;
     }
 
     private void invoke() {
@@ -546,6 +583,7 @@ public final class Job<T> {
      */
     void rejected(RuntimeException error) {
         synchronized (this) {
+            this.claimed = true;
             if (!this.cancelled) {
                 this.failure = error;
             }

@@ -9,8 +9,10 @@ package io.aiojobs;
  *
  * <p>Methods are called on the thread where the event happens (the spawning thread, the job's
  * thread or the closing thread), outside the scheduler's locks, possibly from many threads at
- * once: implementations must be thread-safe and quick. An exception thrown by a listener is
- * logged and otherwise ignored; it never changes the job's outcome.
+ * once: implementations must be thread-safe and quick, and should wait for a job, if at all,
+ * only with {@link Job#await()} or {@link Job#close()} (on a job's thread, the next pending job
+ * may be waiting for that thread; those two let it run elsewhere). An exception
+ * thrown by a listener is logged and otherwise ignored; it never changes the job's outcome.
  */
 public interface JobListener {
 

@@ -533,9 +533,20 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private void runJobs(Job<?> first) {
         Job<?> job = first;
         while (job != null) {
-            job.run(this.listener);
+            if (!job.run(this.listener)) {
+                return; // handed off to another thread (see handOff)
+            }
             job = finish(job);
         }
+    }
+
+    /**
+     * A callback on the thread that carries {@code job} (promoted to run there next) waits for
+     * it: run it on a thread of its own; whichever thread claims it first runs it.
+     */
+    void handOff(Job<?> job) {
+        job.spare = true;
+        dispatch(job);
     }
 
     /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
@@ -547,6 +558,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             if (job.state == Job.ACTIVE) {
                 unlinkLocked(job);
                 next = promoteLocked();
+                if (next != null) {
+                    next.carrier = Thread.currentThread();
+                }
                 // The job has left the collection, but waitAndClose must not return before its
                 // end has been reported: nothing should run after the scheduler has closed.
                 this.publishing++;
@@ -1293,8 +1307,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
         /**
          * Runs jobs on {@code executor}, which must give each task a thread of its own (as the
-         * scheduler limits concurrency itself, a bounded executor can only slow it down). The
-         * scheduler does not shut it down. A task it refuses makes its job fail. By default, the
+         * scheduler limits concurrency itself, a bounded executor can only slow it down).
+         * Shielded work runs on it too. The scheduler does not shut it down. A task it refuses
+         * makes its job fail (or its shielded work's future). By default, the
          * scheduler makes its own threads (see {@link #virtualThreads(boolean)}).
          *
          * @param executor the executor
@@ -1307,8 +1322,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
 
         /**
-         * Runs jobs on threads from {@code threadFactory}, pooled and reused while they are idle
-         * (idle threads end after a minute). Ignored when an {@link #executor(Executor)} is set.
+         * Runs jobs and shielded work on threads from {@code threadFactory}: jobs on a pool of
+         * {@link JobScheduler#limit()} threads (more with no limit), shielded work on threads of
+         * its own; idle threads end after a minute. Ignored when an {@link #executor(Executor)}
+         * is set.
          *
          * @param threadFactory the factory
          * @return this builder

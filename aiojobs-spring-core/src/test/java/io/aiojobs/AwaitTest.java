@@ -266,4 +266,57 @@ class AwaitTest {
         gate.open();
         assertThat(Testing.get(chained)).isEqualTo(2);
     }
+
+    @Test
+    void aCallbackOnAJobsEndCanAwaitTheJobQueuedBehindIt() throws Exception {
+        // The ended job's thread takes the next pending job on before it runs the callbacks of
+        // the end; a callback that waits for that job must not wait for its own thread.
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1));
+        Gate gate = this.testing.gate();
+        Job<Integer> first = scheduler.spawn(() -> {
+            gate.pass();
+            return 1;
+        });
+        Job<Integer> second = scheduler.spawn(() -> 2);
+        Job<Integer> third = scheduler.spawn(() -> 3);
+        CompletableFuture<Integer> chained = first.future().thenApply(value -> {
+            try {
+                return value + second.await() + third.await();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        gate.open();
+        assertThat(Testing.get(chained)).isEqualTo(6);
+        assertThat(scheduler).isEmpty();
+    }
+
+    @Test
+    void aListenerCanCloseTheJobQueuedBehindTheOneThatEnded() throws Exception {
+        CompletableFuture<Job<?>> next = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        JobScheduler scheduler = this.testing.scheduler(b -> b.limit(1).closeTimeout(java.time.Duration.ofHours(1))
+                .listener(new JobListener() {
+                    @Override
+                    public void onFinished(Job<?> job, Outcome outcome, long runNanos) {
+                        if (job.getName().equals("first")) {
+                            try {
+                                next.join().close();
+                                closed.countDown();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    }
+                }));
+        Gate gate = this.testing.gate();
+        scheduler.spawn(gate.task(), "first");
+        gate.awaitReached();
+        AtomicBoolean ran = new AtomicBoolean();
+        next.complete(scheduler.spawn(() -> ran.getAndSet(true), "second"));
+        gate.open();
+        Testing.await(closed);
+        assertThatThrownBy(() -> next.join().await()).isInstanceOf(CancellationException.class);
+        assertThat(ran).isFalse();
+    }
 }

@@ -146,10 +146,25 @@ class StressTest {
                 }
             } else if (choice < 80) {
                 this.gates[random.nextInt(this.gates.length)].countDown();
-            } else if (choice < 88) {
+            } else if (choice < 84) {
                 Job<?> job = pick(random);
                 if (job != null) {
                     job.future().cancel(true);
+                }
+            } else if (choice < 88) {
+                // A callback of the job's end (often on its thread) spawns and awaits a job.
+                Job<?> job = pick(random);
+                if (job != null) {
+                    Job<?> other = pick(random);
+                    job.future().whenComplete((value, error) -> {
+                        spawnFromCallback();
+                        try {
+                            // Perhaps the job this very thread has taken on to run next.
+                            awaitQuietly(other, Duration.ofMillis(50));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
                 }
             } else if (choice < 96) {
                 for (Job<?> job : this.scheduler) {
@@ -164,6 +179,20 @@ class StressTest {
                 this.scheduler.shield(() -> this.scheduler.activeCount());
             } else {
                 this.scheduler.close();
+            }
+        }
+
+        private void spawnFromCallback() {
+            try {
+                Job<String> child = this.scheduler.spawn(() -> "from callback", null, Duration.ZERO);
+                this.jobs.add(child);
+                child.await(Duration.ofMillis(50));
+            } catch (RejectedExecutionException | java.util.concurrent.CancellationException expected) {
+                // Closed, or no room in the queue, or closed by the await's timeout.
+            } catch (TimeoutException expected) {
+                // Queued behind a job that this very thread is to run next: closed instead.
+            } catch (Exception e) {
+                this.violations.add("callback: " + e);
             }
         }
 
