@@ -191,6 +191,10 @@ class StressTest {
                 // Closed, or no room in the queue, or closed by the await's timeout.
             } catch (TimeoutException expected) {
                 // Queued behind a job that this very thread is to run next: closed instead.
+            } catch (InterruptedException expected) {
+                // The callback ran inline on the thread that closed the job, and that thread is
+                // itself a job being closed (by the scheduler or a Job.close()): a fair interrupt.
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 this.violations.add("callback: " + e);
             }
