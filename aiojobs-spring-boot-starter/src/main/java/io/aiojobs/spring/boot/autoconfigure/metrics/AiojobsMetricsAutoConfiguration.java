@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +29,7 @@ import org.springframework.util.function.SingletonSupplier;
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "aiojobs.enabled", matchIfMissing = true)
 @ConditionalOnBean(MeterRegistry.class)
 public final class AiojobsMetricsAutoConfiguration {
 
@@ -52,6 +54,8 @@ public final class AiojobsMetricsAutoConfiguration {
     @Bean
     static SmartInitializingSingleton jobSchedulerMetricsBinder(ObjectProvider<JobSchedulerMetrics> metrics,
             ObjectProvider<MeterRegistry> registry) {
-        return () -> metrics.ifAvailable(binder -> registry.ifUnique(binder::bindTo));
+        // Every JobSchedulerMetrics bean: the starter's and those of the application's own
+        // schedulers (binding twice to one registry is a no-op).
+        return () -> registry.ifUnique(target -> metrics.orderedStream().forEach(binder -> binder.bindTo(target)));
     }
 }
