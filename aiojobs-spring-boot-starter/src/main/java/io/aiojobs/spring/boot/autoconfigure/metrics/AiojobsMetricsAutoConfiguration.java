@@ -33,12 +33,17 @@ import org.springframework.util.function.SingletonSupplier;
 @ConditionalOnBean(MeterRegistry.class)
 public final class AiojobsMetricsAutoConfiguration {
 
+    /** The name of the metrics bean of the auto-configured scheduler; a bean of that name replaces it. */
+    public static final String METRICS_BEAN_NAME = "jobSchedulerMetrics";
+
     AiojobsMetricsAutoConfiguration() {
     }
 
-    @Bean
+    // By name, not type: the application may declare JobSchedulerMetrics beans for schedulers
+    // of its own next to the starter's one.
+    @Bean(name = METRICS_BEAN_NAME)
     @ConditionalOnBean(name = AiojobsAutoConfiguration.SCHEDULER_BEAN_NAME)
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(name = METRICS_BEAN_NAME)
     static JobSchedulerMetrics jobSchedulerMetrics(BeanFactory beanFactory) {
         String name = AiojobsAutoConfiguration.SCHEDULER_BEAN_NAME;
         // Looked up when first read: the scheduler is built with this very bean as a listener.

@@ -248,6 +248,39 @@ class AiojobsMetricsAutoConfigurationTests {
                         .doesNotHaveBean(JobSchedulerMetrics.class));
     }
 
+    @Test
+    void anExtraMeteredSchedulerLeavesTheStartersSchedulerMeteredAndItsJobsOutOfTheExtrasMeters() {
+        this.contextRunner.withUserConfiguration(ExtraMeteredSchedulerConfiguration.class).run(context -> {
+            assertThat(context).getBeanNames(JobScheduler.class)
+                    .containsExactlyInAnyOrder("jobScheduler", "reports");
+            JobScheduler starters = context.getBean("jobScheduler", JobScheduler.class);
+            starters.spawn(() -> "done");
+            starters.waitAndClose(Duration.ofSeconds(10));
+
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(counter(registry, JobSchedulerMetrics.SPAWNED)).isEqualTo(1);
+            assertThat(completed(registry, "success")).isEqualTo(1);
+            assertThat(registry.get(JobSchedulerMetrics.SPAWNED).tag("scheduler", "reports")
+                    .functionCounter().count()).isZero();
+        });
+    }
+
+    /** An extra scheduler that keeps the starter's (no default candidate), metered as documented. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class ExtraMeteredSchedulerConfiguration {
+
+        @org.springframework.context.annotation.Bean
+        JobSchedulerMetrics reportsMetrics(org.springframework.beans.factory.BeanFactory beanFactory) {
+            return new JobSchedulerMetrics("reports", () -> beanFactory.getBean("reports", JobScheduler.class),
+                    java.util.List.of());
+        }
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close", defaultCandidate = false)
+        JobScheduler reports(JobSchedulerMetrics reportsMetrics) {
+            return JobScheduler.builder().listener(reportsMetrics).build();
+        }
+    }
+
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
     static class MailMeteredSchedulerConfiguration {
 
