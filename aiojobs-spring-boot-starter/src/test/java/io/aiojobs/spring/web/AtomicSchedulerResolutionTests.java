@@ -1,7 +1,11 @@
 package io.aiojobs.spring.web;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.aiojobs.Job;
+import io.aiojobs.JobListener;
 import io.aiojobs.JobScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,24 @@ class AtomicSchedulerResolutionTests {
                     .hasMessageContaining("No JobScheduler bean for @Atomic")
                     .hasMessageContaining("aiojobs-spring-boot-starter");
         }
+    }
+
+    @Test
+    void outsideARequestTheJobIsNamedAfterTheClassAndTheMethod() {
+        List<String> spawned = new CopyOnWriteArrayList<>();
+        JobListener names = new JobListener() {
+            @Override
+            public void onSpawned(Job<?> job) {
+                spawned.add(job.getName());
+            }
+        };
+        this.beanFactory.registerBeanDefinition("jobScheduler", BeanDefinitionBuilder
+                .genericBeanDefinition(JobScheduler.class, () -> JobScheduler.builder().listener(names).build())
+                .setDestroyMethodName("close").getBeanDefinition());
+
+        proxy().onDefault();
+
+        assertThat(spawned).containsExactly("AtomicSchedulerResolutionTests.Handlers.onDefault");
     }
 
     private void registerDefaultScheduler() {
