@@ -184,8 +184,9 @@ final class JobSchedulerLifecycle implements SmartLifecycle {
                 others++;
             }
         }
-        LOGGER.warn("The shutdown grace period of scheduler '" + name + "' (" + grace
-                + ", aiojobs.scheduler.wait-timeout) is over with " + active + " job(s) still running and "
+        // Not named after aiojobs.scheduler.wait-timeout: the scheduler may be the application's own.
+        LOGGER.warn("The shutdown grace period of scheduler '" + name + "' (wait timeout " + grace
+                + ") is over with " + active + " job(s) still running and "
                 + pending + " pending: cancelling them (running jobs are interrupted, pending ones"
                 + " never run): " + String.join(", ", names) + (others > 0 ? " and " + others + " more" : ""));
     }

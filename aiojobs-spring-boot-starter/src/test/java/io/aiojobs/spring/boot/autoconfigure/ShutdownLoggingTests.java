@@ -65,8 +65,8 @@ class ShutdownLoggingTests {
                         + " (2 running, 5 pending)");
         String warning = linesContaining(output, CANCELLING).get(0);
         assertThat(warning).contains("WARN")
-                .contains("The shutdown grace period of scheduler 'jobScheduler' (PT0.2S,"
-                        + " aiojobs.scheduler.wait-timeout) is over with 2 job(s) still running and 5 pending:"
+                .contains("The shutdown grace period of scheduler 'jobScheduler' (wait timeout PT0.2S)"
+                        + " is over with 2 job(s) still running and 5 pending:"
                         + " cancelling them")
                 .endsWith(" and 2 more");
         long named = List.of("slow-1", "slow-2", "queued-1", "queued-2", "queued-3", "queued-4", "queued-5")
