@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -37,8 +38,10 @@ public final class AiojobsWebAutoConfiguration {
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static AtomicAnnotationBeanPostProcessor atomicAnnotationBeanPostProcessor(
             ObjectProvider<AiojobsWebProperties> properties) {
-        // Static and lazy: a post-processor must not pull the properties in early.
-        return new AtomicAnnotationBeanPostProcessor(() -> properties.getObject().getQueueTimeout());
+        // Static and lazy: a post-processor must not pull the properties in early. Resolved once,
+        // at the first @Atomic call, not on every request; the value is still read at each call.
+        SingletonSupplier<AiojobsWebProperties> resolved = SingletonSupplier.of(properties::getObject);
+        return new AtomicAnnotationBeanPostProcessor(() -> resolved.obtain().getQueueTimeout());
     }
 
     @Bean

@@ -47,7 +47,8 @@ final class AtomicInterceptor implements MethodInterceptor {
 
     private final Supplier<Duration> queueTimeout;
 
-    private final Map<MethodClassKey, String> schedulerNames = new ConcurrentHashMap<>();
+    /** Per method and target class: what every call needs, resolved at its first call. */
+    private final Map<MethodClassKey, Handler> handlers = new ConcurrentHashMap<>();
 
     /**
      * @param beanFactory where to find the schedulers
@@ -60,8 +61,8 @@ final class AtomicInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Method method = invocation.getMethod();
-        JobScheduler scheduler = scheduler(method, invocation.getThis());
+        Handler handler = handler(invocation.getMethod(), invocation.getThis());
+        JobScheduler scheduler = handler.scheduler();
         if (CURRENT.get() == scheduler) {
             // Already inside an @Atomic job of this scheduler: protected already, and waiting
             // for a nested job could take the last slot and deadlock.
@@ -71,8 +72,8 @@ final class AtomicInterceptor implements MethodInterceptor {
         HttpServletRequest request = attributes instanceof ServletRequestAttributes servlet
                 ? servlet.getRequest() : null;
         String name = request != null ? request.getMethod() + " " + request.getRequestURI()
-                : ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
-        if (!AsyncReturn.isAsync(method.getReturnType())) {
+                : handler.name();
+        if (!handler.async()) {
             // The request outlives the job here, so the job may share the request's attributes.
             Callable<Object> body = ContextCapture.capture(attributes)
                     .wrap(() -> inJob(scheduler, () -> proceed(invocation)));
@@ -159,10 +160,27 @@ final class AtomicInterceptor implements MethodInterceptor {
         }
     }
 
-    private JobScheduler scheduler(Method method, Object target) {
+    /**
+     * The method's scheduler and call style. A scheduler bean cannot change once the context has
+     * refreshed, so it is looked up once per method rather than on every request; a failed
+     * lookup is not kept, so a missing scheduler fails every call the same way.
+     */
+    private Handler handler(Method method, Object target) {
         Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
-        String name = this.schedulerNames.computeIfAbsent(new MethodClassKey(method, targetClass),
-                key -> schedulerName(method, targetClass));
+        MethodClassKey key = new MethodClassKey(method, targetClass);
+        Handler handler = this.handlers.get(key);
+        if (handler == null) {
+            // Not computeIfAbsent: creating a lazy scheduler bean may call an @Atomic method.
+            handler = new Handler(scheduler(method, targetClass), AsyncReturn.isAsync(method.getReturnType()),
+                    ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName());
+            Handler raced = this.handlers.putIfAbsent(key, handler);
+            handler = raced != null ? raced : handler;
+        }
+        return handler;
+    }
+
+    private JobScheduler scheduler(Method method, Class<?> targetClass) {
+        String name = schedulerName(method, targetClass);
         if (!name.isEmpty()) {
             return SchedulerLookup.named(this.beanFactory, name);
         }
@@ -230,5 +248,12 @@ final class AtomicInterceptor implements MethodInterceptor {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * What a call of one {@code @Atomic} method needs: its scheduler, whether it returns an
+     * asynchronous type, and the job name used outside a request.
+     */
+    private record Handler(JobScheduler scheduler, boolean async, String name) {
     }
 }

@@ -18,17 +18,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the documentation's code honest: every Java and YAML snippet in {@code README.md} and
- * {@code docs/porting.md} must appear verbatim in a tagged region of this module's compiled and
- * tested sources or resources, so README and code cannot drift apart.
+ * Keeps the documentation's code honest: every Java, YAML and XML snippet in {@code README.md},
+ * {@code docs/porting.md}, {@code docs/configuration.md} and {@code docs/web.md} must appear
+ * verbatim in a tagged region of this module's compiled and tested sources or resources, so the
+ * documents and the code cannot drift apart.
  *
- * <p>How it works. In the Markdown, a code block is preceded by {@code <!-- snippet: NAME -->}.
- * In the code, the same text sits between {@code tag::NAME[]} and {@code end::NAME[]} comments
- * (any comment syntax: {@code //}, {@code #}, {@code <!-- -->}). Indentation common to all lines
- * is ignored on both sides; everything else must match. Regions live in {@code src/main} (the
- * sample's own code, exercised by its tests) or {@code src/test} (examples that a test runs, see
- * {@link ReadmeExamplesTest}). The Maven dependency block is checked against the poms, and the
- * {@code mvn} commands against the modules they name.
+ * <p>How it works. In the Markdown, a code block (indented or not) is preceded by
+ * {@code <!-- snippet: NAME -->}. In the code, the same text sits between {@code tag::NAME[]} and
+ * {@code end::NAME[]} comments (any comment syntax: {@code //}, {@code #}, {@code <!-- -->}).
+ * Indentation common to all lines is ignored on both sides; everything else must match. Regions
+ * live in {@code src/main} (the sample's own code, exercised by its tests) or {@code src/test}
+ * (examples that a test runs, see {@link ReadmeExamplesTest}, {@link ConfigurationDocExamplesTest}
+ * and {@link WebDocExamplesTest}). The Maven dependency blocks are checked against the poms, and
+ * the {@code mvn} commands against the modules they name.
  *
  * <p>The test fails when a Java, YAML or XML block has no marker, when a marker names no region,
  * when a block and its region differ, and when a region is used by no document.
@@ -39,10 +41,12 @@ class ReadmeSnippetsTest {
 
     private static final Path ROOT = MODULE.getParent();
 
-    private static final List<Path> DOCUMENTS = List.of(ROOT.resolve("README.md"), ROOT.resolve("docs/porting.md"));
+    private static final List<Path> DOCUMENTS = List.of(ROOT.resolve("README.md"), ROOT.resolve("docs/porting.md"),
+            ROOT.resolve("docs/configuration.md"), ROOT.resolve("docs/web.md"));
 
+    /** A fenced block, indented or not (in a list), with the snippet marker before it if any. */
     private static final Pattern BLOCK = Pattern.compile(
-            "(?:<!-- snippet: ([\\w-]+) -->\\n)?^```(\\w*)\\n(.*?)^```$", Pattern.MULTILINE | Pattern.DOTALL);
+            "(?:^ *<!-- snippet: ([\\w-]+) -->\\n)?^( *)```(\\w*)\\n(.*?)^\\2```$", Pattern.MULTILINE | Pattern.DOTALL);
 
     private static final Pattern TAG = Pattern.compile("(?://|#|<!--)\\s*tag::([\\w-]+)\\[\\]");
 
@@ -83,20 +87,22 @@ class ReadmeSnippetsTest {
     }
 
     @Test
-    void theMavenDependencyNamesTheStarterAndTheProjectVersion() {
+    void everyMavenDependencyNamesTheStarterAndTheProjectVersion() {
         String version = firstMatch(read(ROOT.resolve("pom.xml")), "<version>([^<]+)</version>");
         String starter = read(ROOT.resolve("aiojobs-spring-boot-starter/pom.xml"));
-        Snippet dependency = snippets().stream().filter(s -> "maven-dependency".equals(s.name())).findFirst()
-                .orElseThrow(() -> new AssertionError("README has no <!-- snippet: maven-dependency --> block"));
+        List<Snippet> dependencies = snippets().stream().filter(s -> "maven-dependency".equals(s.name())).toList();
 
         assertThat(starter).contains("<artifactId>aiojobs-spring-boot-starter</artifactId>");
-        assertThat(dependency.code()).isEqualTo("""
-                <dependency>
-                  <groupId>io.aiojobs</groupId>
-                  <artifactId>aiojobs-spring-boot-starter</artifactId>
-                  <version>%s</version>
-                </dependency>
-                """.formatted(version));
+        assertThat(dependencies).as("<!-- snippet: maven-dependency --> blocks").isNotEmpty();
+        for (Snippet dependency : dependencies) {
+            assertThat(dependency.code()).as(dependency.where()).isEqualTo("""
+                    <dependency>
+                      <groupId>io.aiojobs</groupId>
+                      <artifactId>aiojobs-spring-boot-starter</artifactId>
+                      <version>%s</version>
+                    </dependency>
+                    """.formatted(version));
+        }
     }
 
     @Test
@@ -124,7 +130,7 @@ class ReadmeSnippetsTest {
             Matcher block = BLOCK.matcher(text);
             while (block.find()) {
                 int line = (int) text.substring(0, block.start()).lines().count() + 1;
-                snippets.add(new Snippet(block.group(1), block.group(2), outdent(block.group(3)),
+                snippets.add(new Snippet(block.group(1), block.group(3), outdent(block.group(4)),
                         ROOT.relativize(document) + ":" + line));
             }
         }

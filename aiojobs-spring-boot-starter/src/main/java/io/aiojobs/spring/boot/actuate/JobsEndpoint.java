@@ -111,7 +111,8 @@ public final class JobsEndpoint {
      *
      * @param name the job's name
      * @param state {@code active}, {@code pending} or {@code closed}
-     * @param age the time since it was spawned, ISO-8601
+     * @param age the time since it was spawned (not since it started: a job's time in the
+     *     queue counts), ISO-8601
      */
     public record JobDescriptor(String name, String state, String age) {
     }

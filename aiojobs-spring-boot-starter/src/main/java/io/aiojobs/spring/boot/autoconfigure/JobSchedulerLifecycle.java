@@ -4,7 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
 
 import org.apache.commons.logging.Log;
@@ -17,7 +23,8 @@ import org.springframework.context.SmartLifecycle;
  * Binds every {@link JobScheduler} bean of the context to the context's lifecycle: on start, it
  * resumes them (the auto-configured one is built paused, so jobs spawned during the refresh wait
  * until then); on stop, it runs {@link JobScheduler#waitAndClose()} on each, concurrently, off
- * the closing thread, and tells Spring when they are all closed.
+ * the closing thread, and tells Spring when they are all closed. It logs at INFO how many jobs
+ * it waits for, and at WARN how many (and which) are cancelled when the grace period runs out.
  */
 final class JobSchedulerLifecycle implements SmartLifecycle {
 
@@ -33,6 +40,9 @@ final class JobSchedulerLifecycle implements SmartLifecycle {
     static final int PHASE = Integer.MAX_VALUE - 2048 - 1;
 
     private static final Log LOGGER = LogFactory.getLog(JobSchedulerLifecycle.class);
+
+    /** How many job names the warning about cancelled jobs shows. */
+    private static final int NAMES_SHOWN = 5;
 
     private final ListableBeanFactory beanFactory;
     private final Duration phaseTimeout;
@@ -105,15 +115,88 @@ final class JobSchedulerLifecycle implements SmartLifecycle {
         }
     }
 
+    /**
+     * Waits for the jobs within the grace period, says so when it runs out and jobs are about to
+     * be cancelled, then lets the scheduler's own {@code waitAndClose} take the rest of the grace
+     * period for shielded work and close.
+     */
     private static void waitAndClose(String name, JobScheduler scheduler) {
-        int jobs = scheduler.size();
-        if (jobs > 0 && LOGGER.isInfoEnabled()) {
-            LOGGER.info("Waiting up to " + scheduler.waitTimeout() + " for " + jobs
-                    + " job(s) of scheduler '" + name + "' to finish");
+        Duration grace = scheduler.waitTimeout();
+        long graceNanos = saturatedNanos(grace);
+        long start = System.nanoTime();
+        int active = scheduler.activeCount();
+        int pending = scheduler.pendingCount();
+        if (active + pending > 0 && LOGGER.isInfoEnabled()) {
+            LOGGER.info("Waiting up to " + grace + " for " + (active + pending) + " job(s) of scheduler '"
+                    + name + "' to finish (" + active + " running, " + pending + " pending)");
+        }
+        // Jobs held by a paused scheduler could not finish; waitAndClose would resume it too.
+        scheduler.resume();
+        if (!awaitJobs(scheduler, start, graceNanos)) {
+            warnCancelling(name, scheduler, grace);
         }
         // Jobs that ignore the interrupt are reported by close() ("Job closing timed out") and
         // given up on, so this always returns within wait-timeout + close-timeout.
-        scheduler.waitAndClose();
+        scheduler.waitAndClose(Duration.ofNanos(Math.max(0, graceNanos - (System.nanoTime() - start))));
+    }
+
+    /**
+     * Waits, without polling, until the scheduler has no job left (jobs spawned meanwhile
+     * included) or the grace period is over.
+     *
+     * @return whether no job is left
+     */
+    private static boolean awaitJobs(JobScheduler scheduler, long start, long graceNanos) {
+        while (true) {
+            List<CompletableFuture<?>> ends = new ArrayList<>();
+            for (Job<?> job : scheduler) {
+                ends.add(job.future());
+            }
+            long remaining = graceNanos - (System.nanoTime() - start);
+            if (ends.isEmpty() || remaining <= 0) {
+                return ends.isEmpty();
+            }
+            try {
+                CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(remaining, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | CancellationException | TimeoutException ended) {
+                // A job failed or was cancelled (it has ended all the same), or time is up:
+                // the next round tells.
+            } catch (InterruptedException interrupted) {
+                // waitAndClose sees the flag and closes at once.
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+    }
+
+    private static void warnCancelling(String name, JobScheduler scheduler, Duration grace) {
+        if (!LOGGER.isWarnEnabled()) {
+            return;
+        }
+        int active = scheduler.activeCount();
+        int pending = scheduler.pendingCount();
+        List<String> names = new ArrayList<>();
+        int others = 0;
+        for (Job<?> job : scheduler) {
+            if (names.size() < NAMES_SHOWN) {
+                names.add(job.getName());
+            } else {
+                others++;
+            }
+        }
+        // Not named after aiojobs.scheduler.wait-timeout: the scheduler may be the application's own.
+        LOGGER.warn("The shutdown grace period of scheduler '" + name + "' (wait timeout " + grace
+                + ") is over with " + active + " job(s) still running and "
+                + pending + " pending: cancelling them (running jobs are interrupted, pending ones"
+                + " never run): " + String.join(", ", names) + (others > 0 ? " and " + others + " more" : ""));
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     @Override

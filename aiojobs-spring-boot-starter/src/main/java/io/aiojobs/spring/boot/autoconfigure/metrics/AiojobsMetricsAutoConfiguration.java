@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -28,15 +29,21 @@ import org.springframework.util.function.SingletonSupplier;
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "aiojobs.enabled", matchIfMissing = true)
 @ConditionalOnBean(MeterRegistry.class)
 public final class AiojobsMetricsAutoConfiguration {
+
+    /** The name of the metrics bean of the auto-configured scheduler; a bean of that name replaces it. */
+    public static final String METRICS_BEAN_NAME = "jobSchedulerMetrics";
 
     AiojobsMetricsAutoConfiguration() {
     }
 
-    @Bean
+    // By name, not type: the application may declare JobSchedulerMetrics beans for schedulers
+    // of its own next to the starter's one.
+    @Bean(name = METRICS_BEAN_NAME)
     @ConditionalOnBean(name = AiojobsAutoConfiguration.SCHEDULER_BEAN_NAME)
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(name = METRICS_BEAN_NAME)
     static JobSchedulerMetrics jobSchedulerMetrics(BeanFactory beanFactory) {
         String name = AiojobsAutoConfiguration.SCHEDULER_BEAN_NAME;
         // Looked up when first read: the scheduler is built with this very bean as a listener.
@@ -52,6 +59,8 @@ public final class AiojobsMetricsAutoConfiguration {
     @Bean
     static SmartInitializingSingleton jobSchedulerMetricsBinder(ObjectProvider<JobSchedulerMetrics> metrics,
             ObjectProvider<MeterRegistry> registry) {
-        return () -> metrics.ifAvailable(binder -> registry.ifUnique(binder::bindTo));
+        // Every JobSchedulerMetrics bean: the starter's and those of the application's own
+        // schedulers (binding twice to one registry is a no-op).
+        return () -> registry.ifUnique(target -> metrics.orderedStream().forEach(binder -> binder.bindTo(target)));
     }
 }

@@ -212,6 +212,90 @@ class AiojobsMetricsAutoConfigurationTests {
         });
     }
 
+    @Test
+    void severalSchedulersOfTheApplicationAreEachMeteredWithoutSpringBootsMetricsAutoConfiguration() {
+        assertEachOfTwoSchedulersIsMetered(new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AiojobsAutoConfiguration.class,
+                        AiojobsMetricsAutoConfiguration.class))
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new));
+    }
+
+    @Test
+    void severalSchedulersOfTheApplicationAreEachMeteredWithSpringBootsMetricsAutoConfiguration() {
+        assertEachOfTwoSchedulersIsMetered(this.contextRunner);
+    }
+
+    private static void assertEachOfTwoSchedulersIsMetered(ApplicationContextRunner runner) {
+        runner.withUserConfiguration(OwnMeteredSchedulerConfiguration.class, MailMeteredSchedulerConfiguration.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    for (String name : java.util.List.of("reports", "mail")) {
+                        JobScheduler scheduler = context.getBean(name, JobScheduler.class);
+                        scheduler.spawn(() -> "done");
+                        scheduler.waitAndClose(Duration.ofSeconds(10));
+                        assertThat(registry.get(JobSchedulerMetrics.COMPLETED).tag("scheduler", name)
+                                .tag("outcome", "success").functionCounter().count()).as(name).isEqualTo(1);
+                    }
+                });
+    }
+
+    @Test
+    void metricsAreSwitchedOffWithTheStarterEvenForASchedulerOfTheApplicationNamedJobScheduler() {
+        this.contextRunner.withPropertyValues("aiojobs.enabled=false")
+                .withBean("jobScheduler", JobScheduler.class, JobScheduler::new)
+                .run(context -> assertThat(context).hasSingleBean(JobScheduler.class)
+                        .doesNotHaveBean(JobSchedulerMetrics.class));
+    }
+
+    @Test
+    void anExtraMeteredSchedulerLeavesTheStartersSchedulerMeteredAndItsJobsOutOfTheExtrasMeters() {
+        this.contextRunner.withUserConfiguration(ExtraMeteredSchedulerConfiguration.class).run(context -> {
+            assertThat(context).getBeanNames(JobScheduler.class)
+                    .containsExactlyInAnyOrder("jobScheduler", "reports");
+            JobScheduler starters = context.getBean("jobScheduler", JobScheduler.class);
+            starters.spawn(() -> "done");
+            starters.waitAndClose(Duration.ofSeconds(10));
+
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(counter(registry, JobSchedulerMetrics.SPAWNED)).isEqualTo(1);
+            assertThat(completed(registry, "success")).isEqualTo(1);
+            assertThat(registry.get(JobSchedulerMetrics.SPAWNED).tag("scheduler", "reports")
+                    .functionCounter().count()).isZero();
+        });
+    }
+
+    /** An extra scheduler that keeps the starter's (no default candidate), metered as documented. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class ExtraMeteredSchedulerConfiguration {
+
+        @org.springframework.context.annotation.Bean
+        JobSchedulerMetrics reportsMetrics(org.springframework.beans.factory.BeanFactory beanFactory) {
+            return new JobSchedulerMetrics("reports", () -> beanFactory.getBean("reports", JobScheduler.class),
+                    java.util.List.of());
+        }
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close", defaultCandidate = false)
+        JobScheduler reports(JobSchedulerMetrics reportsMetrics) {
+            return JobScheduler.builder().listener(reportsMetrics).build();
+        }
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class MailMeteredSchedulerConfiguration {
+
+        @org.springframework.context.annotation.Bean
+        JobSchedulerMetrics mailMetrics(org.springframework.beans.factory.BeanFactory beanFactory) {
+            return new JobSchedulerMetrics("mail", () -> beanFactory.getBean("mail", JobScheduler.class),
+                    java.util.List.of());
+        }
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close")
+        JobScheduler mail(JobSchedulerMetrics mailMetrics) {
+            return JobScheduler.builder().listener(mailMetrics).build();
+        }
+    }
+
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
     static class OwnMeteredSchedulerConfiguration {
 
