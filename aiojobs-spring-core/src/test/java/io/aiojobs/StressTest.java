@@ -71,6 +71,8 @@ class StressTest {
         private final Map<Job<?>, Long> runTimes = new ConcurrentHashMap<>();
         private final List<String> violations = new CopyOnWriteArrayList<>();
         private final CountDownLatch[] gates = new CountDownLatch[4];
+        /** Set on a thread while it runs a job's body: callbacks there may see its interrupt. */
+        private final ThreadLocal<Boolean> inBody = new ThreadLocal<>();
 
         Round(long seed) {
             this.random = new Random(seed);
@@ -191,10 +193,14 @@ class StressTest {
                 // Closed, or no room in the queue, or closed by the await's timeout.
             } catch (TimeoutException expected) {
                 // Queued behind a job that this very thread is to run next: closed instead.
-            } catch (InterruptedException expected) {
-                // The callback ran inline on the thread that closed the job, and that thread is
-                // itself a job being closed (by the scheduler or a Job.close()): a fair interrupt.
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                // A body that closes a pending job runs that job's callbacks on its own thread;
+                // closing that body's job meanwhile interrupts them, rightly. Anywhere else, an
+                // interrupt here would be one leaking onto a pool thread.
+                if (this.inBody.get() == null) {
+                    this.violations.add("callback interrupted outside a job's body: " + e);
+                }
             } catch (Exception e) {
                 this.violations.add("callback: " + e);
             }
@@ -215,6 +221,15 @@ class StressTest {
 
         /** A job's body: does a few random things, as real jobs might. */
         private Object body(long seed, Job<?>[] self) throws Exception {
+            this.inBody.set(Boolean.TRUE);
+            try {
+                return bodyInner(seed, self);
+            } finally {
+                this.inBody.remove();
+            }
+        }
+
+        private Object bodyInner(long seed, Job<?>[] self) throws Exception {
             Job<?> me = awaitSelf(self);
             if (this.bodies.merge(me, 1, Integer::sum) > 1) {
                 this.violations.add("body ran twice: " + me);

@@ -1,9 +1,12 @@
 package io.aiojobs.issues;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import io.aiojobs.Job;
 import io.aiojobs.JobListener;
@@ -21,33 +24,60 @@ class WaitAndCloseWaitsForEndOfJobReportsTests {
 
     @Test
     void waitAndCloseReturnsOnlyOnceTheLastFailureHasBeenReported() throws Exception {
+        // The handler holds the report open until the closing thread has either returned from
+        // waitAndClose (the bug) or parked in it waiting (the fix); only then does it finish the
+        // report. What the closing thread sees right after waitAndClose returns tells which.
         CountDownLatch handlerEntered = new CountDownLatch(1);
-        CountDownLatch handlerRelease = new CountDownLatch(1);
+        CompletableFuture<Thread> closerStarted = new CompletableFuture<>();
         AtomicBoolean reportFinished = new AtomicBoolean();
+        AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
         JobScheduler scheduler = JobScheduler.builder().exceptionHandler((s, context) -> {
             handlerEntered.countDown();
             try {
-                handlerRelease.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                awaitReturnedOrParked(closerStarted.get(10, TimeUnit.SECONDS));
+            } catch (Throwable e) {
+                handlerFailure.set(e);
             }
             reportFinished.set(true);
         }).build();
-        scheduler.spawn(() -> {
-            throw new IllegalStateException("boom");
-        });
-        assertThat(handlerEntered.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread closer = new Thread(() -> scheduler.waitAndClose(Duration.ofSeconds(10)));
-        closer.start();
-        closer.join(200);
-        // The report is still in progress: waitAndClose must still be waiting for it.
-        assertThat(closer.isAlive()).isTrue();
-        assertThat(scheduler.isClosed()).isFalse();
-        handlerRelease.countDown();
-        closer.join(10_000);
-        assertThat(closer.isAlive()).isFalse();
-        assertThat(reportFinished).isTrue();
-        assertThat(scheduler.isClosed()).isTrue();
+        try {
+            scheduler.spawn(() -> {
+                throw new IllegalStateException("boom");
+            });
+            assertThat(handlerEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> reportFinishedWhenReturned = new CompletableFuture<>();
+            Thread closer = new Thread(() -> {
+                scheduler.waitAndClose(Duration.ofSeconds(10));
+                reportFinishedWhenReturned.complete(reportFinished.get());
+            });
+            closer.start();
+            closerStarted.complete(closer);
+            assertThat(reportFinishedWhenReturned.get(10, TimeUnit.SECONDS))
+                    .as("the report had finished when waitAndClose returned").isTrue();
+            assertThat(handlerFailure.get()).isNull();
+            assertThat(scheduler.isClosed()).isTrue();
+            closer.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(closer.isAlive()).isFalse();
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    /**
+     * Waits until {@code thread} has ended or parks (waitAndClose waiting for the work left);
+     * fails after 10 s. Polls the thread's state: nothing else shows that it is waiting.
+     */
+    private static void awaitReturnedOrParked(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Thread.State state = thread.getState();
+            if (state == Thread.State.TERMINATED || state == Thread.State.WAITING
+                    || state == Thread.State.TIMED_WAITING) {
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("%s returned or parked", thread).isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     @Test
