@@ -367,7 +367,7 @@ public final class Job<T> {
      * About to wait for this job on the thread that carries it (a callback of the job before's
      * end): it could not start before the wait ends, so it runs on another thread instead.
      */
-    private void handOffIfCarried() {
+    void handOffIfCarried() {
         Thread current = Thread.currentThread();
         if (this.carrier != current) {
             return;

@@ -783,6 +783,11 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     public void waitAndClose(Duration timeout) {
         long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
         resume();
+        // Called from a callback of a job's end: the job promoted to run next on this very
+        // thread could not start before this wait ends, so it moves to a thread of its own.
+        for (Job<?> carried : carriedByCaller()) {
+            carried.handOffIfCarried();
+        }
         this.lock.lock();
         try {
             int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0)
@@ -949,6 +954,23 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The active jobs that the calling thread has taken on to run next. O(active). */
+    private List<Job<?>> carriedByCaller() {
+        Thread current = Thread.currentThread();
+        List<Job<?>> carried = new ArrayList<>(1);
+        this.lock.lock();
+        try {
+            for (Job<?> job = this.activeHead; job != null; job = job.next) {
+                if (job.carrier == current) {
+                    carried.add(job);
+                }
+            }
+        } finally {
+            this.lock.unlock();
+        }
+        return carried;
     }
 
     /** The active job of this scheduler that the calling thread runs, if any. O(active). */
