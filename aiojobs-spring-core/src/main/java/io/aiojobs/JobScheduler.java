@@ -773,14 +773,33 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * Waits up to {@code timeout} until no job and no shielded work is left, jobs spawned while
      * waiting included, then {@linkplain #close() closes}. Returns as soon as the work is done. A
      * paused scheduler is resumed first, since its jobs could not finish otherwise. Called from
-     * a job or shielded task, it does not wait for that one itself. If the calling thread is interrupted, it stops
-     * waiting, closes at once and restores the interrupt flag.
+     * a job or shielded task, it does not wait for that one itself. If the calling thread is
+     * interrupted, it stops waiting, closes at once and restores the interrupt flag.
      *
      * @param timeout the grace period
      * @throws NullPointerException if {@code timeout} is {@code null}
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public void waitAndClose(Duration timeout) {
+        awaitIdle(timeout);
+        close();
+    }
+
+    /**
+     * Waits up to {@code timeout} until no job and no shielded work is left, jobs spawned while
+     * waiting included, without closing: the first half of {@link #waitAndClose(Duration)}, for
+     * callers that want to know whether the grace period ran out before they close (to say
+     * what is about to be cancelled, say). It resumes a paused scheduler, does not wait for the
+     * job or shielded task it is called from, and returns early, with the interrupt flag
+     * restored, if the calling thread is interrupted.
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} if no work is left (or the scheduler is closed), {@code false} if the
+     *     time ran out or the caller was interrupted first
+     * @throws NullPointerException if {@code timeout} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public boolean awaitIdle(Duration timeout) {
         long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
         resume();
         // Called from a callback of a job's end: the job promoted to run next on this very
@@ -794,19 +813,23 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     + callerPublishingLocked();
             this.drainWaiters++;
             try {
-                while (!this.closed && nanos > 0 && this.activeCount + this.pendingCount
+                while (!this.closed && this.activeCount + this.pendingCount
                         + this.shields.size() + this.publishing > self) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
                     nanos = this.drained.awaitNanos(nanos);
                 }
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return false;
             } finally {
                 this.drainWaiters--;
             }
         } finally {
             this.lock.unlock();
         }
-        close();
     }
 
     /**

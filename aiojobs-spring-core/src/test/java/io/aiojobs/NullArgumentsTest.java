@@ -28,6 +28,7 @@ class NullArgumentsTest {
         assertThatNullPointerException().isThrownBy(() -> scheduler.shield((Callable<?>) null));
         assertThatNullPointerException().isThrownBy(() -> scheduler.shield((CompletionStage<?>) null));
         assertThatNullPointerException().isThrownBy(() -> scheduler.waitAndClose(null));
+        assertThatNullPointerException().isThrownBy(() -> scheduler.awaitIdle(null));
         assertThatNullPointerException().isThrownBy(() -> scheduler.callExceptionHandler(null));
         assertThatNullPointerException().isThrownBy(() -> scheduler.containsAll(null));
         assertThatNullPointerException().isThrownBy(() -> scheduler.toArray((Job<?>[]) null));

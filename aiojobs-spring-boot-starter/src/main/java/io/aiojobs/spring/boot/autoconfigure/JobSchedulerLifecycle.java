@@ -4,11 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
@@ -117,56 +112,24 @@ final class JobSchedulerLifecycle implements SmartLifecycle {
 
     /**
      * Waits for the jobs within the grace period, says so when it runs out and jobs are about to
-     * be cancelled, then lets the scheduler's own {@code waitAndClose} take the rest of the grace
-     * period for shielded work and close.
+     * be cancelled, then closes.
      */
     private static void waitAndClose(String name, JobScheduler scheduler) {
         Duration grace = scheduler.waitTimeout();
-        long graceNanos = saturatedNanos(grace);
-        long start = System.nanoTime();
         int active = scheduler.activeCount();
         int pending = scheduler.pendingCount();
         if (active + pending > 0 && LOGGER.isInfoEnabled()) {
             LOGGER.info("Waiting up to " + grace + " for " + (active + pending) + " job(s) of scheduler '"
                     + name + "' to finish (" + active + " running, " + pending + " pending)");
         }
-        // Jobs held by a paused scheduler could not finish; waitAndClose would resume it too.
-        scheduler.resume();
-        if (!awaitJobs(scheduler, start, graceNanos)) {
+        // The wait of the scheduler's own waitAndClose (it resumes a paused scheduler too),
+        // split from its close so that what is about to be cancelled can be named first.
+        if (!scheduler.awaitIdle(grace) && !Thread.currentThread().isInterrupted()) {
             warnCancelling(name, scheduler, grace);
         }
         // Jobs that ignore the interrupt are reported by close() ("Job closing timed out") and
         // given up on, so this always returns within wait-timeout + close-timeout.
-        scheduler.waitAndClose(Duration.ofNanos(Math.max(0, graceNanos - (System.nanoTime() - start))));
-    }
-
-    /**
-     * Waits, without polling, until the scheduler has no job left (jobs spawned meanwhile
-     * included) or the grace period is over.
-     *
-     * @return whether no job is left
-     */
-    private static boolean awaitJobs(JobScheduler scheduler, long start, long graceNanos) {
-        while (true) {
-            List<CompletableFuture<?>> ends = new ArrayList<>();
-            for (Job<?> job : scheduler) {
-                ends.add(job.future());
-            }
-            long remaining = graceNanos - (System.nanoTime() - start);
-            if (ends.isEmpty() || remaining <= 0) {
-                return ends.isEmpty();
-            }
-            try {
-                CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(remaining, TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | CancellationException | TimeoutException ended) {
-                // A job failed or was cancelled (it has ended all the same), or time is up:
-                // the next round tells.
-            } catch (InterruptedException interrupted) {
-                // waitAndClose sees the flag and closes at once.
-                Thread.currentThread().interrupt();
-                return true;
-            }
-        }
+        scheduler.close();
     }
 
     private static void warnCancelling(String name, JobScheduler scheduler, Duration grace) {
@@ -189,14 +152,6 @@ final class JobSchedulerLifecycle implements SmartLifecycle {
                 + ") is over with " + active + " job(s) still running and "
                 + pending + " pending: cancelling them (running jobs are interrupted, pending ones"
                 + " never run): " + String.join(", ", names) + (others > 0 ? " and " + others + " more" : ""));
-    }
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override
