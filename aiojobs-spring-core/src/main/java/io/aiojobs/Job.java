@@ -100,6 +100,8 @@ public final class Job<T> {
     private boolean done;
     private boolean claimed;
     private boolean published;
+    /** The thread telling the listener of this job's end, before the outcome shows to others. */
+    private Thread reporter;
     private boolean failureHandled;
     private boolean reported;
     private boolean reportOnPublish;
@@ -285,7 +287,8 @@ public final class Job<T> {
         CompletableFuture<T> view = new CompletableFuture<>();
         CompletableFuture<T> source;
         synchronized (this) {
-            source = this.published ? null : completionLocked();
+            source = this.published || this.reporter == Thread.currentThread()
+                    ? null : completionLocked();
         }
         if (source == null) {
             settle(view);
@@ -311,7 +314,7 @@ public final class Job<T> {
     private T awaitNanos(long nanos) throws Exception {
         CompletableFuture<T> signal;
         synchronized (this) {
-            if (this.published) {
+            if (this.published || this.reporter == Thread.currentThread()) {
                 return outcomeLocked();
             }
             if (this.runner == Thread.currentThread()) {
@@ -654,6 +657,15 @@ public final class Job<T> {
 
     /** Tells the waiters, the listener and, for an unobserved failure, the exception handler. */
     void publish(JobListener listener) {
+        if (listener != null) {
+            // Listeners hear of the end before anyone sees the outcome, so that whoever awaited
+            // the job also sees it counted (metrics); a listener that awaits this job on this
+            // thread gets the outcome at once.
+            synchronized (this) {
+                this.reporter = Thread.currentThread();
+            }
+            listener.onFinished(this, publicOutcome(), this.runNanos);
+        }
         CompletableFuture<T> signal;
         boolean report;
         synchronized (this) {
@@ -661,14 +673,12 @@ public final class Job<T> {
             report = this.reportOnPublish;
             this.reportOnPublish = false;
             this.published = true;
+            this.reporter = null;
         }
         this.task = null;
         this.decorated = null;
         if (signal != null) {
             settle(signal);
-        }
-        if (listener != null) {
-            listener.onFinished(this, publicOutcome(), this.runNanos);
         }
         if (report) {
             reportFailure();

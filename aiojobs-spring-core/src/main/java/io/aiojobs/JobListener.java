@@ -47,7 +47,10 @@ public interface JobListener {
     }
 
     /**
-     * Called once for every spawned job when it ends, after it has left the scheduler.
+     * Called once for every spawned job when it ends, after it has left the scheduler and before
+     * its outcome shows through {@link Job#await()} or {@link Job#future()}: whoever awaited a
+     * job sees what a listener recorded of its end. On the calling thread, awaiting this job
+     * returns its outcome at once.
      *
      * @param job the job
      * @param outcome how it ended
