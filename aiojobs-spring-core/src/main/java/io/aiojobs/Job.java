@@ -100,7 +100,7 @@ public final class Job<T> {
     private boolean done;
     private boolean claimed;
     private boolean published;
-    /** The thread telling the listener of this job's end, before the outcome shows to others. */
+    /** The thread that ended the job and tells its listeners, before the outcome shows to others. */
     private Thread reporter;
     private boolean failureHandled;
     private boolean reported;
@@ -640,6 +640,8 @@ public final class Job<T> {
         }
         this.done = true;
         this.closed = true;
+        // The thread that ends a job publishes it next (see publish()).
+        this.reporter = Thread.currentThread();
     }
 
     /** Closed while pending (or by a closing scheduler): ends as cancelled and publishes it. */
@@ -659,11 +661,8 @@ public final class Job<T> {
     void publish(JobListener listener) {
         if (listener != null) {
             // Listeners hear of the end before anyone sees the outcome, so that whoever awaited
-            // the job also sees it counted (metrics); a listener that awaits this job on this
-            // thread gets the outcome at once.
-            synchronized (this) {
-                this.reporter = Thread.currentThread();
-            }
+            // the job also sees it counted (metrics). This thread is the job's reporter (set
+            // when the outcome was decided): a listener awaiting the job here gets it at once.
             listener.onFinished(this, publicOutcome(), this.runNanos);
         }
         CompletableFuture<T> signal;
