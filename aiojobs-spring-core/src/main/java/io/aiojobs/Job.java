@@ -684,6 +684,22 @@ public final class Job<T> {
         }
     }
 
+    /**
+     * Whether the ended job has nobody to tell: no waiter, no future, no failure to report.
+     * Caller holds the monitor (and the scheduler has no listener).
+     */
+    boolean quietLocked() {
+        return this.done && this.completion == null && !this.reportOnPublish;
+    }
+
+    /** publish() for a quiet job, under the monitor, once it has left the scheduler. */
+    void publishQuietlyLocked() {
+        this.published = true;
+        this.reporter = null;
+        this.task = null;
+        this.decorated = null;
+    }
+
     private JobListener.Outcome publicOutcome() {
         return switch (this.outcome) {
             case SUCCESS -> JobListener.Outcome.SUCCESS;

@@ -572,31 +572,24 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
     private Job<?> finish(Job<?> job) {
-        Job<?> next = null;
-        boolean counted = false;
-        this.lock.lock();
-        try {
-            if (job.state == Job.ACTIVE) {
-                unlinkLocked(job);
-                next = promoteLocked();
-                if (next != null) {
-                    next.carrier = Thread.currentThread();
+        if (this.listener == null) {
+            // Most jobs end with nobody to tell: no listener, no waiter, no failure to report.
+            // Such a job leaves and shows its outcome in one step, under its monitor (so that no
+            // waiter can come between), sparing a second round of the lock and the publishing
+            // count, which exists to keep waitAndClose from returning while reports still run.
+            synchronized (job) {
+                if (job.quietLocked()) {
+                    Job<?> next = leave(job, false);
+                    job.publishQuietlyLocked();
+                    return next;
                 }
-                // The job has left the collection, but waitAndClose must not return before its
-                // end has been reported: nothing should run after the scheduler has closed.
-                this.publishing++;
-                job.publisher = Thread.currentThread();
-                linkPublishingLocked(job);
-                counted = true;
-                signalIfDrainedLocked();
             }
-        } finally {
-            this.lock.unlock();
         }
+        Job<?> next = leave(job, true);
         try {
             job.publish(this.listener);
         } finally {
-            if (counted) {
+            if (job.publisher != null) {
                 this.lock.lock();
                 try {
                     this.publishing--;
@@ -606,6 +599,36 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     this.lock.unlock();
                 }
             }
+        }
+        return next;
+    }
+
+    /**
+     * Takes the ended job out of the scheduler (unless close() let it go already) and returns the
+     * pending job promoted to its slot, to run next on this thread. With {@code publishing}, the
+     * job counts as being reported, by this thread, until finish() uncounts it.
+     */
+    private Job<?> leave(Job<?> job, boolean publishing) {
+        Job<?> next = null;
+        this.lock.lock();
+        try {
+            if (job.state == Job.ACTIVE) {
+                unlinkLocked(job);
+                next = promoteLocked();
+                if (next != null) {
+                    next.carrier = Thread.currentThread();
+                }
+                if (publishing) {
+                    // The job has left the collection, but waitAndClose must not return before
+                    // its end has been reported: nothing should run after the scheduler has closed.
+                    this.publishing++;
+                    job.publisher = Thread.currentThread();
+                    linkPublishingLocked(job);
+                }
+                signalIfDrainedLocked();
+            }
+        } finally {
+            this.lock.unlock();
         }
         return next;
     }
