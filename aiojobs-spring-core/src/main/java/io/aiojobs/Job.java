@@ -82,9 +82,12 @@ public final class Job<T> {
         }
     }
     // Links in the scheduler's active list, then (while its end is reported) publishing list;
-    // publisher is the reporting thread. All three are guarded by the scheduler's lock.
+    // publisher is the reporting thread. All three are guarded by the scheduler's lock, except
+    // next while the job is in the scheduler's inbox (written by its spawner before the push).
     Job<?> prev;
     Job<?> next;
+    /** Pushed to the inbox after the scheduler closed: its spawner throws. Guarded by the lock. */
+    boolean rejectedLate;
     Thread publisher;
     /** Set by the spawner under the scheduler's lock: run on a thread of its own, not the pool. */
     boolean spare;

@@ -100,40 +100,57 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     /** Signalled when the work left falls to one piece or none, for closing threads. */
     private final Condition drained = this.lock.newCondition();
 
+    /*
+     * The pending queue has two parts. Every spawned job is first pushed, with one CAS, onto
+     * the inbox: a stack, newest first, linked through Job.next, that ends in a Taken mark.
+     * A spawner that finds every slot busy pushes without taking the lock, so it never waits
+     * for the threads that end jobs, nor they for it. Whoever holds the lock next moves the
+     * inbox to the end of the deque, in spawn order (takeInboxLocked).
+     *
+     * The push numbers the job (Job.id: 1, 2, 3...), so the newest number is how many jobs
+     * were ever pushed, and pendingCount() is that minus left, the number of pushed jobs that
+     * have stopped pending (promoted, closed, dropped or rejected). left only grows, so a
+     * spawner that checks pendingLimit against a stale value errs on the safe side.
+     */
+    /** The newest pushed job, or the mark left by the last take. Never null. */
+    private volatile Object inbox = new Taken(0);
+    /** Pushed jobs no longer pending. Written under lock (release stores), read without it. */
+    private volatile long left;
     // Guarded by lock. Closed pending jobs stay in the deque until polled or compacted ("ghosts",
-    // state GONE); pendingCount counts only the live ones.
+    // state GONE); they already count in left.
     private ArrayDeque<Job<?>> pending = new ArrayDeque<>();
     /** The most jobs the deque has held since it was last emptied: its array's size, roughly. */
     private int pendingPeak;
     private final Set<Shield<?>> shields = new HashSet<>();
     private Job<?> activeHead;
-    private long sequence;
-    private int blockedSpawners;
+    /** Written under lock; read without it by spawners, who may skip the lock when it is 0. */
+    private volatile int blockedSpawners;
     private int drainWaiters;
     /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
     private int publishing;
     /** Those jobs, linked through prev/next: waitAndClose() called by one's report must not wait for it. */
     private Job<?> publishingHead;
-    private boolean paused;
+    /** Written under lock; read without it by spawners (it only ever turns false). */
+    private volatile boolean paused;
 
     private volatile boolean closed;
-    // Both are written under lock only, and read without it only by the accessors (and size()
-    // under lock). The hot paths write them, and Job.state, with release stores rather than
-    // volatile ones: a reader without the lock still sees each new value, in order, but the
-    // writer skips the full fence a volatile store costs (five per job end, on x86 a locked
-    // instruction each, all inside the critical section). That fence only orders the writer's
-    // later loads, which matters for Dekker-style handshakes; none involves these fields
-    // (every thread that must agree on them holds the lock).
+    // activeCount is written under lock only. Its increments (and Job.state) are release stores
+    // rather than volatile ones: a reader without the lock still sees each new value, in order,
+    // but the writer skips the full fence a volatile store costs (on x86 a locked instruction,
+    // inside the critical section). Its decrements are volatile: a spawner that pushes to the
+    // inbox then reads activeCount, and a thread that frees a slot then reads the inbox, must not
+    // both miss the other (a Dekker handshake, which needs the fence on both sides).
     private volatile int activeCount;
-    private volatile int pendingCount;
     private static final VarHandle ACTIVE_COUNT;
-    private static final VarHandle PENDING_COUNT;
+    private static final VarHandle INBOX;
+    private static final VarHandle LEFT;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             ACTIVE_COUNT = lookup.findVarHandle(JobScheduler.class, "activeCount", int.class);
-            PENDING_COUNT = lookup.findVarHandle(JobScheduler.class, "pendingCount", int.class);
+            INBOX = lookup.findVarHandle(JobScheduler.class, "inbox", Object.class);
+            LEFT = lookup.findVarHandle(JobScheduler.class, "left", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -252,7 +269,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return how many jobs wait in the queue now
      */
     public int pendingCount() {
-        return this.pendingCount;
+        long gone = this.left; // first: it only grows, so the difference is never negative
+        return (int) (pushed() - gone);
     }
 
     /**
@@ -340,21 +358,24 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (this.settings.taskDecorator != null) {
             job.decorate(this.settings.taskDecorator);
         }
-        boolean start;
+        Job<?> first;
         if (this.listener == null) {
-            start = enqueue(job, queueNanos);
+            first = enqueue(job, queueNanos);
         } else {
             // Once queued, another thread may promote, run or close the job at once; every such
             // path takes the job's monitor first, so holding it here makes onSpawned come
             // before any other event of the job. (Nothing holds the scheduler's lock while
             // taking a job's monitor, so this order cannot deadlock.)
             synchronized (job) {
-                start = enqueue(job, queueNanos);
+                first = enqueue(job, queueNanos);
                 this.listener.onSpawned(job);
             }
         }
-        if (start) {
-            dispatch(job);
+        if (first != null) {
+            dispatch(first);
+            if (first != job) {
+                startWhatFits(); // an older job took the slot; this one may fit too
+            }
         }
         return job;
     }
@@ -386,58 +407,184 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     /**
-     * Adds the job; returns true when it got a slot and must be dispatched by the caller. A full
+     * Queues the job and returns the job to dispatch, if a slot was free for the oldest pending
+     * one (perhaps this one), else null; the caller dispatches it outside any monitor. A full
      * queue blocks for up to queueNanos, forever when negative.
      */
-    private boolean enqueue(Job<?> job, long queueNanos) {
+    private Job<?> enqueue(Job<?> job, long queueNanos) {
+        if (this.closed) {
+            throw new RejectedExecutionException(CLOSED_MESSAGE);
+        }
+        int max = this.settings.limit;
+        // Every slot busy: the job will wait, so it need not take the lock that the threads
+        // ending jobs take.
+        if (max > 0 && this.activeCount >= max && !this.paused && this.blockedSpawners == 0
+                && tryPush(job, this.settings.pendingLimit)) {
+            if (this.closed) {
+                rejectIfLate(job);
+            }
+            // A slot freed before the push may have found the inbox empty: take its job.
+            return this.activeCount < max ? startOne() : null;
+        }
+        return enqueueLocked(job, queueNanos);
+    }
+
+    private Job<?> enqueueLocked(Job<?> job, long queueNanos) {
         this.lock.lock();
         try {
             if (this.closed) {
                 throw new RejectedExecutionException(CLOSED_MESSAGE);
             }
-            job.id = ++this.sequence;
-            if (tryActivateLocked(job)) {
-                return true;
-            }
             int max = this.settings.pendingLimit;
-            if (!this.paused && max > 0
-                    && (this.pendingCount >= max || this.blockedSpawners > 0)) {
-                awaitQueuePlaceLocked(max, queueNanos);
-                if (tryActivateLocked(job)) {
-                    // The place this spawner was woken for stays free: the next one may take it.
-                    passOnPlaceLocked(max);
-                    return true;
-                }
+            int limit = this.settings.limit;
+            boolean startsNow = !this.paused && (limit == 0 || this.activeCount < limit)
+                    && pendingCount() == 0;
+            if (startsNow || this.paused || max == 0) {
+                tryPush(job, 0);
+            } else if (this.blockedSpawners > 0 || !tryPush(job, max)) {
+                awaitQueuePlaceLocked(job, max, queueNanos);
             }
-            this.pending.addLast(job);
-            PENDING_COUNT.setRelease(this, this.pendingCount + 1);
-            this.pendingPeak = Math.max(this.pendingPeak, this.pending.size());
-            if (this.blockedSpawners > 0 && max > 0 && this.pendingCount < max) {
-                this.queueNotFull.signal();
-            }
-            return false;
+            // Woken for a place that another blocked spawner may take as well.
+            passOnPlaceLocked(max);
+            return promoteForCallerLocked();
         } finally {
             this.lock.unlock();
         }
     }
 
-    private boolean tryActivateLocked(Job<?> job) {
-        int max = this.settings.limit;
-        if (this.paused || this.pendingCount > 0 || (max > 0 && this.activeCount >= max)) {
-            return false;
-        }
-        activateLocked(job);
-        // A job spawned from a callback of a job's end (listener, handler, a future's
-        // dependant) on a pool thread: that thread is busy until the callback returns, so the
-        // job must not queue behind it in the pool of limit threads (the callback may await it).
-        if (this.ownedShieldExecutor != null && this.publishingHead != null) {
-            job.spare = callerPublishingLocked() > 0;
-        }
+    /**
+     * Pushes the job onto the inbox and numbers it, unless that would make more than max jobs
+     * pending (max 0: no bound).
+     */
+    private boolean tryPush(Job<?> job, int max) {
+        Object top;
+        do {
+            top = this.inbox;
+            long gone = this.left;
+            Job<?> newest = top instanceof Job<?> j ? j : null;
+            long pushed = newest != null ? newest.id : ((Taken) top).pushed;
+            if (max > 0 && pushed - gone >= max) {
+                return false;
+            }
+            job.id = pushed + 1;
+            job.next = newest;
+        } while (!INBOX.weakCompareAndSet(this, top, job));
         return true;
     }
 
-    /** Blocks until the queue has a free place; first come, first served. */
-    private void awaitQueuePlaceLocked(int max, long queueNanos) {
+    /** How many jobs were ever pushed. */
+    private long pushed() {
+        Object top = this.inbox;
+        return top instanceof Job<?> newest ? newest.id : ((Taken) top).pushed;
+    }
+
+    /** What takeInboxLocked leaves in the inbox: the number of the newest job it took. */
+    private static final class Taken {
+        final long pushed;
+
+        Taken(long pushed) {
+            this.pushed = pushed;
+        }
+    }
+
+    /**
+     * Moves the inbox's jobs to the end of the pending deque, oldest first; on a closed
+     * scheduler, rejects them instead (see rejectIfLate).
+     */
+    private void takeInboxLocked() {
+        takeInboxLocked(this.closed);
+    }
+
+    private void takeInboxLocked(boolean reject) {
+        Object top;
+        do {
+            top = this.inbox;
+            if (!(top instanceof Job<?>)) {
+                return;
+            }
+        } while (!INBOX.weakCompareAndSet(this, top, new Taken(((Job<?>) top).id)));
+        Job<?> newest = (Job<?>) top;
+        Job<?> oldest = null;
+        while (newest != null) {
+            Job<?> older = newest.next;
+            newest.next = oldest;
+            oldest = newest;
+            newest = older;
+        }
+        int rejected = 0;
+        for (Job<?> job = oldest; job != null; ) {
+            Job<?> newer = job.next;
+            job.next = null;
+            if (reject) {
+                job.rejectedLate = true;
+                job.state = Job.GONE;
+                rejected++;
+            } else {
+                this.pending.addLast(job);
+            }
+            job = newer;
+        }
+        if (rejected > 0) {
+            leaveLocked(rejected);
+            signalIfDrainedLocked();
+        }
+        this.pendingPeak = Math.max(this.pendingPeak, this.pending.size());
+    }
+
+    /** Counts pushed jobs that stopped pending. */
+    private void leaveLocked(int count) {
+        LEFT.setRelease(this, this.left + count);
+    }
+
+    /**
+     * A lock-free spawn met close(): close() set closed, then emptied the inbox, dropping (and
+     * so ending) the jobs pushed before. A job pushed after that is rejected: its spawner throws,
+     * as if it had come after close(). Whichever spawner takes the lock first rejects them all.
+     */
+    private void rejectIfLate(Job<?> job) {
+        this.lock.lock();
+        try {
+            takeInboxLocked();
+        } finally {
+            this.lock.unlock();
+        }
+        if (job.rejectedLate) {
+            throw new RejectedExecutionException(CLOSED_MESSAGE);
+        }
+    }
+
+    /** Promotes the oldest pending job if a slot is free; returns it, to be dispatched. */
+    private Job<?> startOne() {
+        this.lock.lock();
+        try {
+            return promoteForCallerLocked();
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Starts pending jobs while slots are free. */
+    private void startWhatFits() {
+        Job<?> job;
+        while ((job = startOne()) != null) {
+            dispatch(job);
+        }
+    }
+
+    /** promoteLocked() for a spawner (not a thread that ends a job and runs the next). */
+    private Job<?> promoteForCallerLocked() {
+        Job<?> job = promoteLocked();
+        // A job spawned from a callback of a job's end (listener, handler, a future's
+        // dependant) on a pool thread: that thread is busy until the callback returns, so the
+        // job must not queue behind it in the pool of limit threads (the callback may await it).
+        if (job != null && this.ownedShieldExecutor != null && this.publishingHead != null) {
+            job.spare = callerPublishingLocked() > 0;
+        }
+        return job;
+    }
+
+    /** Blocks until the job is pushed into a free place in the queue; first come, first served. */
+    private void awaitQueuePlaceLocked(Job<?> job, int max, long queueNanos) {
         long nanos = queueNanos;
         this.blockedSpawners++;
         try {
@@ -447,8 +594,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                         this.queueNotFull.await();
                     } else if (nanos > 0) {
                         nanos = this.queueNotFull.awaitNanos(nanos);
-                    } else if (this.pendingCount < max) {
-                        break; // out of time, but a place is free: take it rather than fail
+                    } else if (tryPush(job, max)) {
+                        return; // out of time, but a place is free: take it rather than fail
                     } else {
                         passOnPlaceLocked(max);
                         throw new QueueFullException("The pending queue is full (" + max
@@ -463,20 +610,25 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 if (this.closed) {
                     throw new RejectedExecutionException(CLOSED_MESSAGE);
                 }
-            } while (this.pendingCount >= max);
+            } while (!tryPush(job, max));
         } finally {
             this.blockedSpawners--;
         }
     }
 
-    /** A blocked spawner leaves without queueing: a signal it may have taken goes to the next one. */
+    /** A place may be free: a signal this spawner may have taken goes to the next one. */
     private void passOnPlaceLocked(int max) {
-        if (this.blockedSpawners > 0 && this.pendingCount < max) {
+        if (this.blockedSpawners > 0 && max > 0 && pendingCount() < max) {
             this.queueNotFull.signal();
         }
     }
 
     private void activateLocked(Job<?> job) {
+        linkActiveLocked(job);
+        ACTIVE_COUNT.setRelease(this, this.activeCount + 1);
+    }
+
+    private void linkActiveLocked(Job<?> job) {
         job.setStateRelease(Job.ACTIVE);
         job.prev = null;
         job.next = this.activeHead;
@@ -484,10 +636,14 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             this.activeHead.prev = job;
         }
         this.activeHead = job;
-        ACTIVE_COUNT.setRelease(this, this.activeCount + 1);
     }
 
     private void unlinkLocked(Job<?> job) {
+        unlinkActiveLocked(job);
+        this.activeCount--; // volatile: see the comment on activeCount
+    }
+
+    private void unlinkActiveLocked(Job<?> job) {
         job.setStateRelease(Job.GONE);
         if (job.prev != null) {
             job.prev.next = job.next;
@@ -499,7 +655,23 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         }
         job.prev = null;
         job.next = null;
-        ACTIVE_COUNT.setRelease(this, this.activeCount - 1);
+    }
+
+    /**
+     * The active job has ended: its slot goes straight to the next pending job, if one may
+     * start, which is returned (activated). activeCount does not dip meanwhile, or a spawner
+     * reading it would see a free slot and take the lock for nothing.
+     */
+    private Job<?> handOverSlotLocked(Job<?> job) {
+        unlinkActiveLocked(job);
+        Job<?> next = this.closed || this.paused ? null : pollPendingLocked();
+        if (next != null) {
+            linkActiveLocked(next);
+            return next;
+        }
+        this.activeCount--; // volatile: see the comment on activeCount
+        // A spawner that pushed before the decrement may have seen no free slot.
+        return promoteLocked();
     }
 
     /** The next live pending job, now activated; null when none may start. */
@@ -508,20 +680,28 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (this.closed || this.paused || (max > 0 && this.activeCount >= max)) {
             return null;
         }
+        Job<?> job = pollPendingLocked();
+        if (job != null) {
+            activateLocked(job);
+        }
+        return job;
+    }
+
+    /** Takes the oldest live job out of the pending queue; null if there is none. */
+    private Job<?> pollPendingLocked() {
+        takeInboxLocked();
         Job<?> job;
         while ((job = this.pending.pollFirst()) != null) {
             if (job.state == Job.PENDING) {
-                PENDING_COUNT.setRelease(this, this.pendingCount - 1);
+                leaveLocked(1);
                 if (this.blockedSpawners > 0) {
                     this.queueNotFull.signal();
                 }
-                activateLocked(job);
-                trimPendingLocked();
-                return job;
+                break;
             }
         }
         trimPendingLocked();
-        return null;
+        return job;
     }
 
     /**
@@ -613,8 +793,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         this.lock.lock();
         try {
             if (job.state == Job.ACTIVE) {
-                unlinkLocked(job);
-                next = promoteLocked();
+                next = handOverSlotLocked(job);
                 if (next != null) {
                     next.carrier = Thread.currentThread();
                 }
@@ -656,7 +835,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     private void signalIfDrainedLocked() {
-        if (this.drainWaiters > 0 && this.activeCount + this.pendingCount + this.shields.size()
+        if (this.drainWaiters > 0 && this.activeCount + pendingCount() + this.shields.size()
                 + this.publishing <= 1) {
             this.drained.signalAll();
         }
@@ -666,17 +845,18 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     boolean discardPending(Job<?> job) {
         this.lock.lock();
         try {
+            takeInboxLocked();
             if (job.state != Job.PENDING) {
                 return false;
             }
             job.state = Job.GONE;
-            this.pendingCount--;
+            leaveLocked(1);
             if (this.blockedSpawners > 0) {
                 this.queueNotFull.signal();
             }
             if (this.pending.peekLast() == job) {
                 this.pending.pollLast();
-            } else if (this.pending.size() > 2 * this.pendingCount + 16) {
+            } else if (this.pending.size() > 2 * pendingCount() + 16) {
                 this.pending.removeIf(ghost -> ghost.state != Job.PENDING);
             }
             signalIfDrainedLocked();
@@ -836,7 +1016,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                     + callerPublishingLocked();
             this.drainWaiters++;
             try {
-                while (!this.closed && this.activeCount + this.pendingCount
+                while (!this.closed && this.activeCount + pendingCount()
                         + this.shields.size() + this.publishing > self) {
                     if (nanos <= 0) {
                         return false;
@@ -876,7 +1056,9 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
             this.closed = true;
             this.paused = false;
-            dropped = new ArrayList<>(this.pendingCount);
+            // After closed is set: a lock-free spawner that pushes later sees it (rejectIfLate).
+            takeInboxLocked(false);
+            dropped = new ArrayList<>(pendingCount());
             for (Job<?> job : this.pending) {
                 if (job.state == Job.PENDING) {
                     job.state = Job.GONE;
@@ -885,7 +1067,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             }
             this.pending = new ArrayDeque<>();
             this.pendingPeak = 0;
-            this.pendingCount = 0;
+            leaveLocked(dropped.size());
             for (Job<?> job = this.activeHead; job != null; job = job.next) {
                 running.add(job);
             }
@@ -1094,7 +1276,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     public int size() {
         this.lock.lock();
         try {
-            return this.activeCount + this.pendingCount;
+            return this.activeCount + pendingCount();
         } finally {
             this.lock.unlock();
         }
@@ -1176,7 +1358,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private Job<?>[] snapshot() {
         this.lock.lock();
         try {
-            Job<?>[] jobs = new Job<?>[this.activeCount + this.pendingCount];
+            takeInboxLocked();
+            Job<?>[] jobs = new Job<?>[this.activeCount + pendingCount()];
             int i = 0;
             for (Job<?> job = this.activeHead; job != null; job = job.next) {
                 jobs[i++] = job;
