@@ -73,10 +73,12 @@ public final class Job<T> {
 
     volatile int state;
     private static final VarHandle STATE;
+    private static final VarHandle CLOSED;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Job.class, "state", int.class);
+            CLOSED = MethodHandles.lookup().findVarHandle(Job.class, "closed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -98,7 +100,11 @@ public final class Job<T> {
     Thread carrier;
 
     private volatile boolean closed;
-    private volatile Thread runner;
+    /**
+     * The thread running the task; guarded by the monitor. Read without it only by runsOn(the
+     * current thread), which that thread itself wrote last if it is the one.
+     */
+    private Thread runner;
     private boolean cancelled;
     private boolean done;
     private boolean claimed;
@@ -116,9 +122,12 @@ public final class Job<T> {
     private long runNanos = -1;
     private CompletableFuture<T> completion;
 
-    Job(JobScheduler scheduler, Callable<T> task, String name, List<StackTraceElement> spawnSite) {
+    /** A job of {@code task}, or of {@code runnable} (then its result is null); one is null. */
+    Job(JobScheduler scheduler, Callable<T> task, Runnable runnable, String name,
+            List<StackTraceElement> spawnSite) {
         this.scheduler = scheduler;
         this.task = task;
+        this.decorated = runnable; // run as is: what it throws ends the job as failed
         if (name != null) {
             this.name = name; // a volatile store costs a fence: spared for the usual null
         }
@@ -548,54 +557,74 @@ public final class Job<T> {
     }
 
     void decorate(java.util.function.UnaryOperator<Runnable> decorator) {
-        this.decorated = Objects.requireNonNull(decorator.apply(this::invoke),
+        Runnable runnable = this.decorated;
+        // As for a Callable, the decorator does not see the task's exception go by.
+        Runnable body = runnable == null ? this::invoke : () -> {
+            try {
+                runnable.run();
+            } catch (Throwable e) {
+                this.failure = e;
+            }
+        };
+        this.decorated = Objects.requireNonNull(decorator.apply(body),
                 "task decorator returned null");
     }
 
+    /** claim(): another thread has taken the job over; this one leaves it alone. */
+    static final int TAKEN_OVER = 0;
+    /** claim(): the job is this thread's to run: runTask(), then endRunLocked(). */
+    static final int RUN = 1;
+    /** claim(): the job was closed before it started; it has ended without running. */
+    static final int ENDED = 2;
+
     /**
-     * Runs the task on the current thread and records the outcome. Does not touch the scheduler.
-     * Returns {@code false}, doing nothing, if another thread has taken the job over.
+     * Takes the job on to run it on the current thread; returns TAKEN_OVER, RUN or ENDED.
+     * Does not touch the scheduler.
      */
-    boolean run(JobListener listener) {
-        Thread current = Thread.currentThread();
+    int claim(JobListener listener) {
         synchronized (this) {
             if (this.claimed) {
-                return false;
+                return TAKEN_OVER;
             }
             this.claimed = true;
             if (this.cancelled) {
                 endLocked(null);
-                return true;
+                return ENDED;
             }
-            this.runner = current;
+            this.runner = Thread.currentThread();
         }
         // Timing is only for listeners: without one, spare the two clock reads per job.
         if (listener != null) {
             this.startNanos = System.nanoTime();
             listener.onStarted(this, this.startNanos - this.spawnNanos);
         }
-        Throwable escaped = null;
+        return RUN;
+    }
+
+    /** Runs the task of a claimed job; returns what escaped it, if anything. */
+    Throwable runTask() {
         try {
             if (this.decorated != null) {
                 this.decorated.run();
             } else {
                 invoke();
             }
+            return null;
         } catch (Throwable e) {
-            escaped = e;
+            return e;
         }
-        long ended = listener != null ? System.nanoTime() : 0;
-        synchronized (this) {
-            this.runner = null;
-            if (listener != null) {
-                this.runNanos = ended - this.startNanos;
-            }
-            endLocked(escaped);
+    }
+
+    /**
+     * The task has returned: records the outcome. Caller holds the monitor. After this, nobody
+     * interrupts the thread on this job's behalf (see JobScheduler.endRun).
+     */
+    void endRunLocked(Throwable escaped, JobListener listener) {
+        this.runner = null;
+        if (listener != null) {
+            this.runNanos = System.nanoTime() - this.startNanos;
         }
-        // An interrupt meant for this job must not reach the next task on this thread. Nobody
-        // interrupts on this job's behalf once runner is null, so clearing now is final.
-        Thread.interrupted();
-        return true;
+        endLocked(escaped);
     }
 
     private void invoke() {
@@ -642,7 +671,8 @@ public final class Job<T> {
             this.outcome = SUCCESS;
         }
         this.done = true;
-        this.closed = true;
+        // A release store: lock-free readers (isClosed...) see it, without a full fence.
+        CLOSED.setRelease(this, true);
         // The thread that ends a job publishes it next (see publish()).
         this.reporter = Thread.currentThread();
     }

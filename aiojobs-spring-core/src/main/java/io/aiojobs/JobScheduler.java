@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
@@ -354,7 +353,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     private <T> Job<T> spawn(Callable<T> task, String name, long queueNanos) {
         Objects.requireNonNull(task, "task");
-        Job<T> job = new Job<>(this, task, name, spawnSite());
+        return spawnJob(new Job<>(this, task, null, name, spawnSite()), queueNanos);
+    }
+
+    private <T> Job<T> spawnJob(Job<T> job, long queueNanos) {
         if (this.settings.taskDecorator != null) {
             job.decorate(this.settings.taskDecorator);
         }
@@ -403,7 +405,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     public Job<Void> spawn(Runnable task, String name) {
         Objects.requireNonNull(task, "task");
-        return spawn(Executors.callable(task, (Void) null), name);
+        return spawnJob(new Job<Void>(this, null, task, name, spawnSite()), -1);
     }
 
     /**
@@ -734,11 +736,31 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private void runJobs(Job<?> first) {
         Job<?> job = first;
         while (job != null) {
-            if (!job.run(this.listener)) {
+            int claimed = job.claim(this.listener);
+            if (claimed == Job.TAKEN_OVER) {
                 return; // handed off to another thread (see handOff)
             }
-            job = finish(job);
+            job = claimed == Job.RUN ? endRun(job, job.runTask()) : finish(job);
         }
+    }
+
+    /** The job's task has returned: end the job, as finish() does, and return the next one. */
+    private Job<?> endRun(Job<?> job, Throwable escaped) {
+        Job<?> next = null;
+        boolean quiet;
+        synchronized (job) {
+            job.endRunLocked(escaped, this.listener);
+            // The quiet end (see finish), in the same hold of the job's monitor.
+            quiet = this.listener == null && job.quietLocked();
+            if (quiet) {
+                next = leave(job, false);
+                job.publishQuietlyLocked();
+            }
+        }
+        // An interrupt meant for this job must not reach the next task on this thread. Nobody
+        // interrupts on this job's behalf once its runner is cleared, so clearing now is final.
+        Thread.interrupted();
+        return quiet ? next : publishEnd(job);
     }
 
     /**
@@ -765,6 +787,11 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
                 }
             }
         }
+        return publishEnd(job);
+    }
+
+    /** finish() of a job with someone to tell: leave, then publish outside the lock. */
+    private Job<?> publishEnd(Job<?> job) {
         Job<?> next = leave(job, true);
         try {
             job.publish(this.listener);
