@@ -132,7 +132,8 @@ public final class Job<T> {
             this.name = name; // a volatile store costs a fence: spared for the usual null
         }
         this.spawnSite = spawnSite;
-        this.spawnNanos = System.nanoTime();
+        // Listeners get the exact time spent queued; age() makes do with the coarse clock.
+        this.spawnNanos = scheduler.listener() != null ? System.nanoTime() : CoarseClock.nanoTime();
     }
 
     /**
@@ -184,7 +185,10 @@ public final class Job<T> {
     }
 
     /**
-     * How long ago the job was spawned.
+     * How long ago the job was spawned. Without a {@link JobListener}, the spawn time is read
+     * from a clock that is refreshed about every millisecond (by one daemon thread,
+     * {@code io.aiojobs.CoarseClock}, while jobs are being spawned), which is far cheaper than
+     * {@link System#nanoTime()}: the age is then up to about a millisecond too long.
      *
      * @return the time since spawn, never negative
      */
