@@ -268,8 +268,16 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return how many jobs wait in the queue now
      */
     public int pendingCount() {
-        long gone = this.left; // first: it only grows, so the difference is never negative
-        return (int) (pushed() - gone);
+        // pushed and left change independently: a value read between two looks at the same
+        // inbox top is the count at one instant (so never above pendingLimit, never negative).
+        Object top;
+        long gone;
+        int tries = 0;
+        do {
+            top = this.inbox;
+            gone = this.left;
+        } while (top != this.inbox && ++tries < 100);
+        return (int) Math.max(0, pushed(top) - gone);
     }
 
     /**
@@ -441,9 +449,11 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             int limit = this.settings.limit;
             boolean startsNow = !this.paused && (limit == 0 || this.activeCount < limit)
                     && pendingCount() == 0;
-            if (startsNow || this.paused || max == 0) {
+            if (this.paused || max == 0) {
                 tryPush(job, 0);
-            } else if (this.blockedSpawners > 0 || !tryPush(job, max)) {
+            } else if ((this.blockedSpawners > 0 && !startsNow) || !tryPush(job, max)) {
+                // (A job that starts now need not queue up behind blocked spawners; its push
+                // fails only if a lock-free spawner took the place meanwhile.)
                 awaitQueuePlaceLocked(job, max, queueNanos);
             }
             // Woken for a place that another blocked spawner may take as well.
@@ -464,7 +474,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
             top = this.inbox;
             long gone = this.left;
             Job<?> newest = top instanceof Job<?> j ? j : null;
-            long pushed = newest != null ? newest.id : ((Taken) top).pushed;
+            long pushed = pushed(top);
             if (max > 0 && pushed - gone >= max) {
                 return false;
             }
@@ -474,9 +484,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         return true;
     }
 
-    /** How many jobs were ever pushed. */
-    private long pushed() {
-        Object top = this.inbox;
+    /** How many jobs were pushed when the inbox's top was {@code top}. */
+    private static long pushed(Object top) {
         return top instanceof Job<?> newest ? newest.id : ((Taken) top).pushed;
     }
 
