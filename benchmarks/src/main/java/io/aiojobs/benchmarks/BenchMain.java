@@ -29,13 +29,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * of ratios against the baselines measured in the same run. Platform threads on Java 17,
  * virtual threads on Java 21 and later (override with {@code --threads=platform}).
  *
- * <p>Arguments: {@code --suites=spawn,spawners,deep,close,memory} (by default all),
+ * <p>Arguments: {@code --suites=spawn,roundtrip,spawners,deep,close,memory} (by default all),
  * {@code --threads=platform|virtual}, {@code --iterations=N} (measurement iterations, 5). Every figure is the median of its
  * iterations.
  */
 public final class BenchMain {
 
     private static final int BATCH = 1000;
+    /** The sample application's limit: how many @Atomic requests may run at once. */
+    private static final int ROUND_TRIP_LIMIT = 10;
 
     private final boolean virtual;
     private final int iterations;
@@ -59,7 +61,7 @@ public final class BenchMain {
         }
         boolean virtual = "virtual".equals(options.getOrDefault("threads",
                 Runtime.version().feature() >= 21 ? "virtual" : "platform"));
-        Set<String> suites = Set.of(options.getOrDefault("suites", "spawn,spawners,deep,close,memory")
+        Set<String> suites = Set.of(options.getOrDefault("suites", "spawn,roundtrip,spawners,deep,close,memory")
                 .split(","));
         BenchMain main = new BenchMain(virtual, Integer.parseInt(options.getOrDefault("iterations", "5")));
         System.out.println(machine());
@@ -68,6 +70,9 @@ public final class BenchMain {
                 + "below 1 the scheduler is faster.");
         if (suites.contains("spawn")) {
             main.spawn();
+        }
+        if (suites.contains("roundtrip")) {
+            main.roundTrip();
         }
         if (suites.contains("spawners")) {
             main.spawners();
@@ -100,6 +105,25 @@ public final class BenchMain {
             rows.add(ratioRow(limit == 0 ? "unlimited" : String.valueOf(limit), scores, kinds));
         }
         printTable(ratioHeader("limit", kinds), rows);
+    }
+
+    /**
+     * One job at a time, submitted and waited for: the hand-off to another thread and back that
+     * an {@code @Atomic} request pays, against the same hand-off to a bare executor (what a
+     * controller that submits its work and waits for it would pay).
+     */
+    private void roundTrip() throws RunnerException {
+        String[] kinds = Contender.kinds(this.virtual);
+        System.out.printf("%n1b. round trip: one trivial job submitted and awaited, limit %d (µs per job)%n",
+                ROUND_TRIP_LIMIT);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (String kind : kinds) {
+            scores.put(kind, score(base(SpawnBenchmark.class, "batch")
+                    .param("kind", kind).param("limit", String.valueOf(ROUND_TRIP_LIMIT))
+                    .param("batch", "1")));
+        }
+        printTable(ratioHeader("limit", kinds),
+                List.<String[]>of(ratioRow(String.valueOf(ROUND_TRIP_LIMIT), scores, kinds)));
     }
 
     private void spawners() throws RunnerException {

@@ -30,14 +30,14 @@ public class SpawnBenchmark {
     public String kind;
 
     /** How many jobs may run at once; 0 for no limit. */
-    @Param({"1", "16", "100", "0"})
+    @Param({"1", "10", "16", "100", "0"})
     public int limit;
 
     /** {@code platform} or {@code virtual} (Java 21+) threads. */
     @Param({"platform"})
     public String threads;
 
-    /** Jobs per operation. */
+    /** Jobs per operation; 1 for a round trip (submit one job, wait for it). */
     @Param({"1000"})
     public int batch;
 

@@ -1,19 +1,30 @@
 package io.aiojobs.sample.ping;
 
 import io.aiojobs.spring.web.Atomic;
+import java.util.concurrent.ExecutionException;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Two tiny endpoints for the HTTP benchmark ({@code benchmarks/}): the same fixed body, once
- * plain and once {@code @Atomic}, so the difference is the cost of running a handler as a job.
+ * Tiny endpoints for the HTTP benchmark ({@code benchmarks/}), all with the same fixed body:
+ * plain, {@code @Atomic}, and the hand-rolled way to run a handler's body on another thread
+ * (submit it to Spring Boot's {@code applicationTaskExecutor} and wait), so that the benchmark
+ * can tell the cost of running a handler as a job from the cost of any thread hand-off.
  */
 @RestController
 class PingController {
 
     /** The fixed response body. */
     static final String BODY = "pong";
+
+    private final AsyncTaskExecutor executor;
+
+    PingController(@Qualifier("applicationTaskExecutor") AsyncTaskExecutor executor) {
+        this.executor = executor;
+    }
 
     @GetMapping(path = "/api/ping", produces = MediaType.TEXT_PLAIN_VALUE)
     String ping() {
@@ -24,5 +35,10 @@ class PingController {
     @GetMapping(path = "/api/ping/atomic", produces = MediaType.TEXT_PLAIN_VALUE)
     String atomicPing() {
         return BODY;
+    }
+
+    @GetMapping(path = "/api/ping/handoff", produces = MediaType.TEXT_PLAIN_VALUE)
+    String handOffPing() throws InterruptedException, ExecutionException {
+        return this.executor.submit(() -> BODY).get();
     }
 }

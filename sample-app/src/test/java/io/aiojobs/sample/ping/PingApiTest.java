@@ -7,7 +7,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-/** The benchmark's two endpoints answer the same small fixed body. */
+/** The benchmark's endpoints answer the same small fixed body. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
 class PingApiTest {
@@ -26,6 +26,14 @@ class PingApiTest {
     @Test
     void atomicPingAnswersTheSameBody() {
         this.http.get().uri("/api/ping/atomic").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
+                .expectBody(String.class).isEqualTo("pong");
+    }
+
+    @Test
+    void handOffPingAnswersTheSameBody() {
+        this.http.get().uri("/api/ping/handoff").exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
                 .expectBody(String.class).isEqualTo("pong");
