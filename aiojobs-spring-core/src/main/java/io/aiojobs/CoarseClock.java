@@ -14,23 +14,28 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One daemon thread, {@code io.aiojobs.CoarseClock}, shared by every scheduler in the JVM,
  * refreshes it while jobs are being spawned. Once nobody has read it for {@link #IDLE_TICKS}
- * ticks (about a second) it parks; the next reader reads the real clock, refreshes the value and
- * wakes it. So an idle application has no thread waking up, and no value is ever more than a
- * tick (or however long the thread waits for a CPU) behind the real clock. Thread-safe.
+ * ticks (about a second) the thread ends. Readers then get the real clock, and the thread starts
+ * again only when two of them come within {@link #BUSY_NANOS}: an idle application has no such
+ * thread, one that spawns a job now and then reads the real clock for it, and no value is ever
+ * more than a tick (or however long the thread waits for a CPU) behind the real clock.
+ * Thread-safe.
  */
 final class CoarseClock {
 
     /** How often the value is refreshed while in use. */
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** Ticks without a reader after which the thread parks. */
+    /** Ticks without a reader after which the thread ends. */
     static final int IDLE_TICKS = 1000;
+    /** Reads of the stopped clock closer together than this start the thread. */
+    static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static volatile long now = System.nanoTime();
-    /** Whether the thread refreshes now; written under the class's monitor (and by the thread). */
+    /** Whether a thread refreshes now; written under the class's monitor. */
     private static volatile boolean ticking;
     /** Set by readers, cleared by each tick: whether anyone read since the last one. */
     private static volatile boolean read;
-    private static Thread ticker;
+    /** When the stopped clock was last read; guarded by the class's monitor. */
+    private static long lastStoppedRead = System.nanoTime() - 2 * BUSY_NANOS;
 
     private CoarseClock() {
     }
@@ -51,47 +56,40 @@ final class CoarseClock {
 
     private static synchronized long wake() {
         long real = System.nanoTime();
-        if (!ticking) {
+        boolean busy = real - lastStoppedRead < BUSY_NANOS;
+        lastStoppedRead = real;
+        if (!ticking && busy) {
             now = real;
             read = true;
             ticking = true; // after now: a reader who sees ticking sees a fresh value
-            if (ticker == null) {
-                // Nothing of the first reader's thread must stay reachable from this one, which
-                // lives as long as the JVM: no inherited thread locals, no class loader.
-                ticker = new Thread(null, CoarseClock::tick, "io.aiojobs.CoarseClock", 0, false);
-                ticker.setContextClassLoader(null);
-                ticker.setDaemon(true);
-                ticker.start();
-            } else {
-                LockSupport.unpark(ticker);
-            }
+            // Nothing of the reader's thread must stay reachable from this one: no inherited
+            // thread locals, no class loader.
+            Thread ticker = new Thread(null, CoarseClock::tick, "io.aiojobs.CoarseClock", 0, false);
+            ticker.setContextClassLoader(null);
+            ticker.setDaemon(true);
+            ticker.start();
         }
         return real;
     }
 
     private static void tick() {
         int idle = 0;
-        while (true) {
+        do {
             now = System.nanoTime();
             LockSupport.parkNanos(TICK_NANOS);
             if (read) {
                 read = false;
                 idle = 0;
-            } else if (++idle >= IDLE_TICKS) {
-                idle = 0;
-                sleepUntilRead();
             }
-        }
+        } while (++idle < IDLE_TICKS || !stop());
     }
 
-    /** Stops ticking until a reader finds the clock stopped and wakes this thread. */
-    private static void sleepUntilRead() {
-        synchronized (CoarseClock.class) {
-            ticking = false;
+    /** Ends ticking, unless a reader came meanwhile; the next reader starts a new thread. */
+    private static synchronized boolean stop() {
+        if (read) {
+            return false;
         }
-        // wake() sets ticking before it unparks; a spurious return just ticks again a while.
-        while (!ticking) {
-            LockSupport.park(CoarseClock.class);
-        }
+        ticking = false;
+        return true;
     }
 }

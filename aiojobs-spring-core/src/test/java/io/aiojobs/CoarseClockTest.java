@@ -28,6 +28,25 @@ class CoarseClockTest {
     }
 
     @Test
+    void itsThreadEndsOnceNobodyReadsItAndReadersCloseTogetherStartItAgain() {
+        CoarseClock.nanoTime();
+        CoarseClock.nanoTime();
+        assertThat(clockThreadAlive()).isTrue();
+        // No test runs alongside this one, so nothing else reads the clock now.
+        Testing.eventually(() -> !clockThreadAlive(), "the clock's thread ends when idle");
+        long before = System.nanoTime();
+        assertThat(CoarseClock.nanoTime()).as("a read of the stopped clock is exact")
+                .isGreaterThanOrEqualTo(before);
+        CoarseClock.nanoTime();
+        assertThat(clockThreadAlive()).as("two reads in a row start it").isTrue();
+    }
+
+    private static boolean clockThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals("io.aiojobs.CoarseClock") && thread.isAlive());
+    }
+
+    @Test
     void aJobWithoutListenersIsStampedByItAndNeverHasANegativeAge() throws Exception {
         try (JobScheduler scheduler = JobScheduler.builder().build()) {
             long before = CoarseClock.nanoTime();
