@@ -84,16 +84,23 @@ class InboxStressTest {
             threads.forEach(Thread::start);
             sampler.start();
             go.countDown();
-            for (Thread thread : threads) {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-                assertThat(thread.isAlive()).as(thread.getName() + " stuck").isFalse();
+            try {
+                for (Thread thread : threads) {
+                    thread.join(TimeUnit.SECONDS.toMillis(30));
+                    assertThat(thread.isAlive()).as(thread.getName() + " stuck").isFalse();
+                }
+                // A job left behind in the queue with a slot free would keep this from returning.
+                assertThat(this.scheduler.awaitIdle(java.time.Duration.ofSeconds(20)))
+                        .as("every accepted job ended").isTrue();
+            } finally {
+                // Also when a check failed: no thread of this round may outlive it.
+                this.scheduler.close();
+                done.set(true);
+                for (Thread thread : threads) {
+                    thread.join(TimeUnit.SECONDS.toMillis(10));
+                }
+                sampler.join(TimeUnit.SECONDS.toMillis(10));
             }
-            // A job left behind in the queue with a slot free would keep this from returning.
-            assertThat(this.scheduler.awaitIdle(java.time.Duration.ofSeconds(20)))
-                    .as("every accepted job ended").isTrue();
-            this.scheduler.close();
-            done.set(true);
-            sampler.join(TimeUnit.SECONDS.toMillis(30));
             check();
         }
 
