@@ -31,6 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WebTest
 class AtomicDisconnectTests {
 
+    /** How often a disconnect is tried before the test gives up; see disconnectUntilReported. */
+    private static final int MAX_ATTEMPTS = 3;
+
+    /** How long one attempt waits for the container to report the disconnect. */
+    private static final long ATTEMPT_SECONDS = 5;
+
     @LocalServerPort
     int port;
 
@@ -42,26 +48,44 @@ class AtomicDisconnectTests {
 
     @Test
     void clientDisconnectInterruptsAPlainCallable() throws Exception {
-        Work work = DisconnectController.work = new Work();
+        Work work = disconnectUntilReported("/disconnect/plain/").work();
 
-        requestThenDisconnect("/disconnect/plain", work);
-
-        assertThat(this.asyncErrors.failed("/disconnect/plain").await(10, SECONDS)).isTrue();
         assertThat(work.interrupted.await(10, SECONDS)).isTrue();
         assertThat(work.completed.getCount()).isEqualTo(1);
     }
 
     @Test
     void clientDisconnectDoesNotCancelAnAtomicCallableWhichCompletesAsASuccessfulJob() throws Exception {
-        Work work = DisconnectController.work = new Work();
-
-        requestThenDisconnect("/disconnect/atomic", work);
-        assertThat(this.asyncErrors.failed("/disconnect/atomic").await(10, SECONDS)).isTrue();
+        Reported reported = disconnectUntilReported("/disconnect/atomic/");
+        Work work = reported.work();
         work.release.countDown();
 
         assertThat(work.completed.await(10, SECONDS)).isTrue();
         assertThat(work.interrupted.getCount()).isEqualTo(1);
-        assertThat(this.outcomes.awaitOutcome("GET /disconnect/atomic")).isEqualTo(Outcome.SUCCESS);
+        assertThat(this.outcomes.awaitOutcome("GET " + reported.path())).isEqualTo(Outcome.SUCCESS);
+    }
+
+    /** A disconnect that the container reported to MVC: the request's path and its work. */
+    private record Reported(String path, Work work) {
+    }
+
+    private Reported disconnectUntilReported(String prefix) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            String path = prefix + attempt;
+            Work work = DisconnectController.work = new Work();
+            requestThenDisconnect(path, work);
+            if (this.asyncErrors.failed(path).await(ATTEMPT_SECONDS, SECONDS)) {
+                return new Reported(path, work);
+            }
+            // Now and then Tomcat's poller sees the reset first and recycles the request
+            // ("Encountered a non-recycled request and recycled it forcedly") without telling the
+            // application: no error reaches MVC, so there is nothing to observe. Let that
+            // attempt's work end and try again on a fresh path; three silent attempts in a row
+            // would mean the container no longer reports disconnects at all.
+            work.release.countDown();
+            assertThat(attempt).as("attempts in which the container did not report the disconnect")
+                    .isLessThan(MAX_ATTEMPTS);
+        }
     }
 
     private void requestThenDisconnect(String path, Work work) throws Exception {

@@ -205,13 +205,14 @@ final class TestControllers {
 
         static volatile HttpServletResponse response;
 
-        @GetMapping("/plain")
+        // {attempt}: each attempt of a test has latches of its own (they are kept by path).
+        @GetMapping("/plain/{attempt}")
         Callable<String> plain(HttpServletResponse response) throws IOException {
             return start(response);
         }
 
         @Atomic
-        @GetMapping("/atomic")
+        @GetMapping("/atomic/{attempt}")
         Callable<String> atomic(HttpServletResponse response) throws IOException {
             return start(response);
         }
