@@ -805,6 +805,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         try {
             job.publish(this.listener);
         } finally {
+            // Read without the lock: only this thread sets it (in leave) and clears it (below).
             if (job.publisher != null) {
                 this.lock.lock();
                 try {
