@@ -22,15 +22,20 @@ import org.junit.jupiter.api.Test;
  * slots are all busy (so they push to its inbox without the lock) while the jobs' threads take
  * the inbox and hand their slots on, and another thread closes the scheduler at a random moment.
  * No listener, so jobs end by the quiet path too. Seeded ({@code -Dstress.seed=N}) and bounded
- * in rounds and time. Checks, while it runs, that the counts never exceed the limits, and after
- * every round that each spawn either threw {@link RejectedExecutionException} or returned a job
- * that ended (without closing the scheduler, unless the round did), that no body ran twice, that
- * a cancelled job's body never ran, and that the counts are back to 0.
+ * in rounds and time ({@code -Dstress.rounds=N}, {@code -Dstress.budgetSeconds=S} to hunt
+ * longer). Checks, while it runs, that the counts never exceed the limits, and after
+ * every round that each spawn either threw {@link RejectedExecutionException} (and its body never
+ * ran) or returned a job that ended, that no body ran twice, that the counts are back to 0, and
+ * that only close() cancelled jobs. A job that close() finds running is cancelled even if its
+ * body then returns normally (it was closed before it finished), so a cancelled job's body may
+ * have run; but only the jobs active when close() came, at most limit of them: a pending job
+ * that close() drops never runs.
  */
 class InboxStressTest {
 
-    private static final int MAX_ROUNDS = 60;
-    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(4);
+    private static final int MAX_ROUNDS = Integer.getInteger("stress.rounds", 60);
+    private static final long BUDGET_NANOS =
+            TimeUnit.SECONDS.toNanos(Long.getLong("stress.budgetSeconds", 4));
     private static final int SPAWNERS = 3;
     private static final int SPAWNS_PER_THREAD = 400;
 
@@ -59,7 +64,10 @@ class InboxStressTest {
         private final AtomicIntegerArray runs = new AtomicIntegerArray(SPAWNERS * SPAWNS_PER_THREAD);
         /** Each accepted job with the slot its body counts its runs in. */
         private final List<Map.Entry<Job<?>, Integer>> accepted = new CopyOnWriteArrayList<>();
-        private final AtomicInteger rejected = new AtomicInteger();
+        /** The slots of the spawns that threw. */
+        private final List<Integer> rejected = new CopyOnWriteArrayList<>();
+        /** Set (before the call) by the spawner that closes the scheduler mid-round. */
+        private final AtomicBoolean closedMidRound = new AtomicBoolean();
         private final List<String> violations = new CopyOnWriteArrayList<>();
 
         Round(long seed) {
@@ -113,13 +121,14 @@ class InboxStressTest {
             for (int i = 0; i < SPAWNS_PER_THREAD; i++) {
                 int slot = first + i;
                 if (spawns.incrementAndGet() == closeAfter) {
+                    this.closedMidRound.set(true);
                     this.scheduler.close();
                 }
                 try {
                     Job<?> job = this.scheduler.spawn(() -> this.runs.incrementAndGet(slot));
                     this.accepted.add(Map.entry(job, slot));
                 } catch (RejectedExecutionException e) {
-                    this.rejected.incrementAndGet();
+                    this.rejected.add(slot);
                 }
             }
         }
@@ -141,8 +150,15 @@ class InboxStressTest {
 
         private void check() throws Exception {
             assertThat(this.violations).as("limits while running").isEmpty();
-            assertThat(this.accepted.size() + this.rejected.get())
+            assertThat(this.accepted.size() + this.rejected.size())
                     .isEqualTo(SPAWNERS * SPAWNS_PER_THREAD);
+            if (!this.closedMidRound.get()) {
+                assertThat(this.rejected).as("spawns rejected without close()").isEmpty();
+            }
+            for (int slot : this.rejected) {
+                assertThat(this.runs.get(slot)).as("body runs of rejected spawn " + slot).isZero();
+            }
+            int cancelledAfterRunning = 0;
             for (Map.Entry<Job<?>, Integer> entry : this.accepted) {
                 Job<?> job = entry.getKey();
                 int slot = entry.getValue();
@@ -156,8 +172,17 @@ class InboxStressTest {
                 } catch (ExecutionException e) {
                     throw new AssertionError(job + " failed", e);
                 }
-                assertThat(this.runs.get(slot)).as(job + " body runs").isEqualTo(cancelled ? 0 : 1);
+                if (!cancelled) {
+                    assertThat(this.runs.get(slot)).as(job + " body runs").isEqualTo(1);
+                } else if (this.runs.get(slot) > 0) {
+                    cancelledAfterRunning++;
+                }
+                if (cancelled) {
+                    assertThat(this.closedMidRound).as(job + " cancelled without close()").isTrue();
+                }
             }
+            assertThat(cancelledAfterRunning).as("cancelled jobs whose body ran (active at close())")
+                    .isLessThanOrEqualTo(this.limit);
             for (int slot = 0; slot < this.runs.length(); slot++) {
                 assertThat(this.runs.get(slot)).as("slot " + slot + " runs").isLessThanOrEqualTo(1);
             }
