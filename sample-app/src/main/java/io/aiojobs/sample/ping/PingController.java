@@ -12,13 +12,17 @@ import org.springframework.web.bind.annotation.RestController;
  * Tiny endpoints for the HTTP benchmark ({@code benchmarks/}), all with the same fixed body:
  * plain, {@code @Atomic}, and the hand-rolled way to run a handler's body on another thread
  * (submit it to Spring Boot's {@code applicationTaskExecutor} and wait), so that the benchmark
- * can tell the cost of running a handler as a job from the cost of any thread hand-off.
+ * can tell the cost of running a handler as a job from the cost of any thread hand-off. The
+ * {@code /api/ping/wait} pair first waits {@value #WAIT_MILLIS} ms, as a handler waits for a
+ * database: what {@code @Atomic} costs an endpoint that does some I/O, not nothing at all.
  */
 @RestController
 class PingController {
 
     /** The fixed response body. */
     static final String BODY = "pong";
+    /** How long the {@code /api/ping/wait} endpoints wait before they answer. */
+    static final long WAIT_MILLIS = 2;
 
     private final AsyncTaskExecutor executor;
 
@@ -40,5 +44,18 @@ class PingController {
     @GetMapping(path = "/api/ping/handoff", produces = MediaType.TEXT_PLAIN_VALUE)
     String handOffPing() throws InterruptedException, ExecutionException {
         return this.executor.submit(() -> BODY).get();
+    }
+
+    @GetMapping(path = "/api/ping/wait", produces = MediaType.TEXT_PLAIN_VALUE)
+    String waitPing() throws InterruptedException {
+        Thread.sleep(WAIT_MILLIS);
+        return BODY;
+    }
+
+    @Atomic
+    @GetMapping(path = "/api/ping/wait/atomic", produces = MediaType.TEXT_PLAIN_VALUE)
+    String atomicWaitPing() throws InterruptedException {
+        Thread.sleep(WAIT_MILLIS);
+        return BODY;
     }
 }

@@ -1,6 +1,7 @@
 package io.aiojobs.sample.ping;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,27 +16,13 @@ class PingApiTest {
     @Autowired
     private RestTestClient http;
 
-    @Test
-    void pingAnswersPong() {
-        this.http.get().uri("/api/ping").exchange()
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/ping", "/api/ping/atomic", "/api/ping/handoff", "/api/ping/wait",
+            "/api/ping/wait/atomic"})
+    void answersPong(String path) {
+        this.http.get().uri(path).exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
-                .expectBody(String.class).isEqualTo("pong");
-    }
-
-    @Test
-    void atomicPingAnswersTheSameBody() {
-        this.http.get().uri("/api/ping/atomic").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
-                .expectBody(String.class).isEqualTo("pong");
-    }
-
-    @Test
-    void handOffPingAnswersTheSameBody() {
-        this.http.get().uri("/api/ping/handoff").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
-                .expectBody(String.class).isEqualTo("pong");
+                .expectBody(String.class).isEqualTo(PingController.BODY);
     }
 }
