@@ -174,11 +174,11 @@ class InboxStressTest {
                 }
                 if (!cancelled) {
                     assertThat(this.runs.get(slot)).as(job + " body runs").isEqualTo(1);
-                } else if (this.runs.get(slot) > 0) {
-                    cancelledAfterRunning++;
-                }
-                if (cancelled) {
+                } else {
                     assertThat(this.closedMidRound).as(job + " cancelled without close()").isTrue();
+                    if (this.runs.get(slot) > 0) {
+                        cancelledAfterRunning++;
+                    }
                 }
             }
             assertThat(cancelledAfterRunning).as("cancelled jobs whose body ran (active at close())")
