@@ -4,10 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,111 +29,48 @@ import java.util.concurrent.TimeoutException;
  *
  * @param <T> the type of the task's result
  */
-public final class Job<T> {
+public final class Job<T> extends JobState {
 
-    /*
-     * Life of a job. Two fields tell where it is:
-     *
-     * state (written under the scheduler's lock, on its hot paths by release stores): PENDING ->
-     *   ACTIVE -> GONE, or PENDING -> GONE.
-     *   PENDING: in the scheduler's queue.   ACTIVE: holds a slot (counted in activeCount).
-     *   GONE: left the scheduler (ended, discarded while pending, or let go by close(): given
-     *   up on after closeTimeout, or cancelled before its task started, so it never will).
-     *
-     * closed (written under this job's monitor): false -> true, once, when the task ends or
-     *   when someone asks the job to close. The public view is: closed ? "closed"
-     *   : state == ACTIVE ? "active" : "pending".
-     *
-     * The outcome fields (done, outcome, value, failure) are written once, under this job's
-     * monitor, by the thread that ends the job. waiters counts await()/close() calls in progress:
-     * a failure that ends the job while waiters > 0 goes to them; otherwise it is reported to
-     * the exception handler. failureHandled records that one of the two has happened, reported
-     * that the handler got it (close() rethrows a failure unless it was reported).
-     *
-     * published (under this job's monitor) turns true in publish(), after the job has left the
-     * scheduler: await(), close() and future() show the outcome only from then on, so whoever
-     * sees a job's outcome also sees it gone from the collection and the counts (as in aiojobs,
-     * where the done-callback runs before any waiter resumes).
-     */
-    static final int PENDING = 0;
-    static final int ACTIVE = 1;
-    static final int GONE = 2;
-
-    private static final int SUCCESS = 1;
-    private static final int FAILURE = 2;
-    private static final int CANCELLED = 3;
-
+    // Set at spawn, on the spawning thread, before the job is admitted; read by any thread.
     final JobScheduler scheduler;
-    private Callable<T> task;
-    private Runnable decorated;
     private final List<StackTraceElement> spawnSite;
     final long spawnNanos;
+    /** The body: the task, then (if the scheduler has a decorator) its decorated run. Dropped once DONE. */
+    private Callable<T> task;
+    private Runnable runnable;
+    private Runnable decorated;
+    /** Only with listeners: holds other events back until onSpawned has returned (see awaitAnnounced). */
+    private volatile CountDownLatch announcing;
+    private Thread announcer;
+
+    /** Set under the scheduler's lock at admission; read by any thread after. */
+    private long number;
     private volatile String name;
-    long id;
 
-    volatile int state;
-    private static final VarHandle STATE;
-    private static final VarHandle CLOSED;
+    /** Links of the scheduler's active set (ActiveSet); guarded by the scheduler's lock. */
+    Job<?> prevActive;
+    Job<?> nextActive;
 
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Job.class, "state", int.class);
-            CLOSED = MethodHandles.lookup().findVarHandle(Job.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-    // Links in the scheduler's active list, then (while its end is reported) publishing list;
-    // publisher is the reporting thread. All three are guarded by the scheduler's lock, except
-    // next while the job is in the scheduler's inbox (written by its spawner before the push).
-    Job<?> prev;
-    Job<?> next;
-    /** Pushed to the inbox after the scheduler closed: its spawner throws. Guarded by the lock. */
-    boolean rejectedLate;
-    Thread publisher;
-    /** Set by the spawner under the scheduler's lock: run on a thread of its own, not the pool. */
-    boolean spare;
-    /**
-     * The thread that took this job on, in finish(), to run it once it has reported the job
-     * before; callbacks of that report run on it, and must not wait for this job there.
-     */
-    Thread carrier;
-
-    private volatile boolean closed;
-    /**
-     * The thread running the task; guarded by the monitor. Read without it only by runsOn(the
-     * current thread), which that thread itself wrote last if it is the one.
-     */
-    private Thread runner;
-    private boolean cancelled;
-    private boolean done;
-    private boolean claimed;
-    private boolean published;
-    /** The thread that ended the job and tells its listeners, before the outcome shows to others. */
-    private Thread reporter;
-    private boolean failureHandled;
-    private boolean reported;
-    private boolean reportOnPublish;
-    private int waiters;
-    private int outcome;
+    /** Written by the job's thread; read after the job is DONE (or by its publisher once ENDED). */
     private T value;
-    private Throwable failure;
-    private long startNanos;
-    private long runNanos = -1;
-    private CompletableFuture<T> completion;
-
+    long startNanos;
+    long runNanos = -1;
     /** A job of {@code task}, or of {@code runnable} (then its result is null); one is null. */
     Job(JobScheduler scheduler, Callable<T> task, Runnable runnable, String name,
-            List<StackTraceElement> spawnSite) {
+            List<StackTraceElement> spawnSite, boolean announced) {
         this.scheduler = scheduler;
         this.task = task;
-        this.decorated = runnable; // run as is: what it throws ends the job as failed
+        this.runnable = runnable;
         if (name != null) {
             this.name = name; // a volatile store costs a fence: spared for the usual null
         }
         this.spawnSite = spawnSite;
         // Listeners get the exact time spent queued; age() makes do with the coarse clock.
-        this.spawnNanos = scheduler.listener() != null ? System.nanoTime() : CoarseClock.nanoTime();
+        this.spawnNanos = announced ? System.nanoTime() : CoarseClock.nanoTime();
+        if (announced) {
+            this.announcer = Thread.currentThread();
+            this.announcing = new CountDownLatch(1);
+        }
     }
 
     /**
@@ -142,7 +79,7 @@ public final class Job<T> {
      * @return {@code true} while pending
      */
     public boolean isPending() {
-        return !this.closed && this.state != ACTIVE;
+        return stage() == PENDING;
     }
 
     /**
@@ -151,7 +88,8 @@ public final class Job<T> {
      * @return {@code true} while active
      */
     public boolean isActive() {
-        return !this.closed && this.state == ACTIVE;
+        int stage = stage();
+        return stage == ACTIVE || stage == RUNNING;
     }
 
     /**
@@ -161,7 +99,7 @@ public final class Job<T> {
      * @return {@code true} once closed
      */
     public boolean isClosed() {
-        return this.closed;
+        return stage() >= CLOSING;
     }
 
     /**
@@ -172,7 +110,7 @@ public final class Job<T> {
      */
     public String getName() {
         String given = this.name;
-        return given != null ? given : "job-" + this.id;
+        return given != null ? given : "job-" + this.number;
     }
 
     /**
@@ -193,7 +131,7 @@ public final class Job<T> {
      * @return the time since spawn, never negative
      */
     public Duration age() {
-        return Duration.ofNanos(System.nanoTime() - this.spawnNanos);
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - this.spawnNanos));
     }
 
     /**
@@ -255,37 +193,21 @@ public final class Job<T> {
      */
     public void close(Duration timeout) throws Exception {
         long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
-        if (!requestClose()) {
-            return;
+        if (stopOrCancel(true) != RUNNING) {
+            return; // closed already, or ended here without having run
         }
-        if (this.scheduler.discardPending(this)) {
-            endWithoutRunning(null);
-            return;
+        if (this.runner == Thread.currentThread()) {
+            leaveWaiting(false);
+            return; // closed from its own task: interrupted, nothing to wait for
         }
-        CompletableFuture<T> signal;
-        synchronized (this) {
-            if (this.published) {
-                return;
-            }
-            Thread thread = this.runner;
-            if (thread != null) {
-                thread.interrupt();
-            }
-            if (thread == Thread.currentThread()) {
-                return;
-            }
-            this.waiters++;
-            signal = completionLocked();
+        if (!waitForDone(nanos)) {
+            leaveWaiting(false);
+            this.scheduler.reports().closeTimeoutEvent(this);
+            throw new TimeoutException(Outcomes.CLOSE_TIMED_OUT + ": " + this);
         }
-        waitForEnd(signal, nanos, true);
-        synchronized (this) {
-            this.waiters--;
-            if (this.outcome != FAILURE || this.reported) {
-                return;
-            }
-            this.failureHandled = true;
+        if (leaveWaiting(true) && !reported()) {
+            throw Outcomes.asException(this.failure);
         }
-        throw asException(this.failure);
     }
 
     /**
@@ -301,15 +223,15 @@ public final class Job<T> {
      */
     public CompletableFuture<T> future() {
         CompletableFuture<T> view = new CompletableFuture<>();
-        CompletableFuture<T> source;
-        synchronized (this) {
-            source = this.published || this.reporter == Thread.currentThread()
-                    ? null : completionLocked();
-        }
-        if (source == null) {
+        if (visibleHere()) {
             settle(view);
         } else {
-            source.whenComplete((result, error) -> settle(view));
+            CompletableFuture<Void> done = signal();
+            if (stage() == DONE) {
+                settle(view);
+            } else {
+                done.whenComplete((ignored, error) -> settle(view));
+            }
         }
         return view;
     }
@@ -328,290 +250,137 @@ public final class Job<T> {
     // ---- waiting ----
 
     private T awaitNanos(long nanos) throws Exception {
-        CompletableFuture<T> signal;
-        synchronized (this) {
-            if (this.published || this.reporter == Thread.currentThread()) {
-                return outcomeLocked();
-            }
-            if (this.runner == Thread.currentThread()) {
-                throw new IllegalStateException("A job cannot await itself: " + this);
-            }
-            this.waiters++;
-            signal = completionLocked();
+        if (visibleHere()) {
+            return result(true);
         }
-        if (!waitForEnd(signal, nanos, false)) {
-            TimeoutException timeout = new TimeoutException("Job did not finish in time: " + this);
-            Throwable failed = closeWhileWaiting();
-            if (failed != null) {
-                timeout.addSuppressed(failed);
-            }
-            throw timeout;
+        int stage = stage();
+        if ((stage == RUNNING || stage == CLOSING) && this.runner == Thread.currentThread()) {
+            throw new IllegalStateException("A job cannot await itself: " + this);
         }
-        synchronized (this) {
-            this.waiters--;
-            return outcomeLocked();
+        Worker.handOffIfCarried(this);
+        if (!addWaiter()) {
+            return result(true);
         }
-    }
-
-    /**
-     * Waits until the job has ended. Returns {@code false} on timeout when {@code closing} is
-     * false (still registered as a waiter); a closing wait that times out unregisters and throws.
-     */
-    private boolean waitForEnd(CompletableFuture<T> signal, long nanos, boolean closing)
-            throws InterruptedException, TimeoutException {
-        handOffIfCarried();
+        boolean done;
         try {
-            if (nanos < 0) {
-                signal.get();
-            } else {
-                signal.get(nanos, TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException | CancellationException ended) {
-            // The outcome is read from this job's fields.
+            done = waitForDone(nanos);
         } catch (InterruptedException e) {
-            leaveWaiting();
+            if (leaveWaiting(false)) {
+                reportFailure();
+            }
             throw e;
-        } catch (TimeoutException e) {
-            if (!closing) {
-                return false;
-            }
-            leaveWaiting();
-            this.scheduler.closeTimedOut(this);
-            throw new TimeoutException("Job closing timed out: " + this);
         }
-        return true;
+        if (!done) {
+            throw closeAfterTimeout();
+        }
+        leaveWaiting(true);
+        return result(false);
     }
 
     /**
-     * About to wait for this job on the thread that carries it (a callback of the job before's
-     * end): it could not start before the wait ends, so it runs on another thread instead.
+     * await(timeout) ran out: close the job, still registered as a waiter, so that a failure it
+     * ends with comes to this caller (attached to the TimeoutException) and is not reported.
      */
-    void handOffIfCarried() {
-        Thread current = Thread.currentThread();
-        if (this.carrier != current) {
-            return;
-        }
-        synchronized (this) {
-            if (this.claimed) {
-                return;
-            }
-        }
-        this.carrier = null;
-        this.scheduler.handOff(this);
-    }
-
-    /**
-     * await(timeout) ran out: close the job, staying registered so that a failure it ends with
-     * goes to this caller (returned, to be attached to the TimeoutException) and is not reported.
-     */
-    private Throwable closeWhileWaiting() {
-        synchronized (this) {
-            this.closed = true;
-            this.cancelled = true;
-        }
-        if (this.scheduler.discardPending(this)) {
-            endWithoutRunning(null);
-        }
-        CompletableFuture<T> signal;
-        synchronized (this) {
-            if (!this.done && this.runner != null) {
-                this.runner.interrupt();
-            }
-            signal = completionLocked();
-        }
+    private TimeoutException closeAfterTimeout() {
+        TimeoutException timeout = new TimeoutException("Job did not finish in time: " + this);
+        stopOrCancel(false);
+        boolean done;
         try {
-            waitForEnd(signal, Checks.toNanos(this.scheduler.closeTimeout()), true);
-        } catch (TimeoutException stillRunning) {
-            return stillRunning;
+            done = waitForDone(Checks.toNanos(this.scheduler.closeTimeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            done = false;
         }
-        synchronized (this) {
-            this.waiters--;
-            if (this.outcome != FAILURE) {
-                return null;
+        if (!done) {
+            leaveWaiting(false);
+            this.scheduler.reports().closeTimeoutEvent(this);
+            timeout.addSuppressed(new TimeoutException(Outcomes.CLOSE_TIMED_OUT + ": " + this));
+        } else if (leaveWaiting(true)) {
+            timeout.addSuppressed(this.failure);
+        }
+        return timeout;
+    }
+
+    /** Whether the outcome may be read on this thread: DONE, or this thread is telling of its end. */
+    private boolean visibleHere() {
+        int stage = stage();
+        return stage == DONE || (stage == ENDED && Worker.reports(this));
+    }
+
+    /** The outcome; a failure returned by a waiter counts as taken by it. */
+    private T result(boolean take) throws Exception {
+        if (this.outcome == JobListener.Outcome.SUCCESS) {
+            return this.value;
+        }
+        if (this.outcome == JobListener.Outcome.FAILURE) {
+            if (take) {
+                observe();
             }
-            this.failureHandled = true;
-            return this.failure;
+            throw Outcomes.asException(this.failure);
         }
-    }
-
-    /** A waiter gives up (interrupt or timeout): a failure nobody else will see is reported now. */
-    private void leaveWaiting() {
-        boolean report;
-        synchronized (this) {
-            this.waiters--;
-            report = this.done && this.outcome == FAILURE && !this.failureHandled
-                    && this.waiters == 0;
-            if (report) {
-                this.failureHandled = true;
-                this.reported = true;
-            }
-        }
-        if (report) {
-            reportFailure();
-        }
-    }
-
-    private CompletableFuture<T> completionLocked() {
-        if (this.completion == null) {
-            this.completion = new CompletableFuture<>();
-        }
-        return this.completion;
-    }
-
-    /** The outcome, once done; a failure read here counts as observed. Caller holds the monitor. */
-    private T outcomeLocked() throws Exception {
-        switch (this.outcome) {
-            case SUCCESS:
-                return this.value;
-            case FAILURE:
-                this.failureHandled = true;
-                throw asException(this.failure);
-            default:
-                throw cancellation();
-        }
-    }
-
-    private CancellationException cancellation() {
         CancellationException cancelled = new CancellationException("Job was closed: " + getName());
         if (this.failure != null) {
             cancelled.initCause(this.failure);
         }
-        return cancelled;
+        throw cancelled;
     }
 
     private void settle(CompletableFuture<T> view) {
-        int how;
-        synchronized (this) {
-            how = this.outcome;
-        }
-        switch (how) {
-            case SUCCESS -> view.complete(this.value);
-            case FAILURE -> view.completeExceptionally(this.failure);
-            default -> view.cancel(false);
+        if (this.outcome == JobListener.Outcome.SUCCESS) {
+            view.complete(this.value);
+        } else if (this.outcome == JobListener.Outcome.FAILURE) {
+            view.completeExceptionally(this.failure);
+        } else {
+            view.cancel(false);
         }
     }
 
-    private static Exception asException(Throwable failure) {
-        if (failure instanceof Exception exception) {
-            return exception;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        return new ExecutionException(failure);
+    /** Numbers the job; under the scheduler's lock, at admission. */
+    void number(long number) {
+        this.number = number;
     }
 
-    // ---- used by the scheduler ----
-
-    /** Marks the job closed on the user's request; {@code false} if it was closed already. */
-    private synchronized boolean requestClose() {
-        if (this.closed) {
-            return false;
-        }
-        this.closed = true;
-        this.cancelled = true;
-        return true;
+    /** Whether the job is in the queue (PENDING). */
+    boolean isQueued() {
+        return stage() == PENDING;
     }
 
-    /** cancelByScheduler(): the caller is the job's own thread; the job is left alone. */
-    static final int CANCEL_SELF = 0;
-    /** cancelByScheduler(): the task runs (now interrupted) or is ending; wait for it. */
-    static final int CANCEL_RUNNING = 1;
-    /** cancelByScheduler(): the task had not started, and now never will; no need to wait. */
-    static final int CANCEL_UNSTARTED = 2;
-
-    /**
-     * The scheduler is closing: mark the job cancelled and interrupt its thread; returns one of
-     * the CANCEL_ constants. An active job whose task has not started yet may be waiting for the
-     * very thread that closes (a worker takes the next job on before it reports the last one).
-     */
-    int cancelByScheduler() {
-        synchronized (this) {
-            if (this.done) {
-                return CANCEL_RUNNING;
+    /** Job.close() and await's timeout: stop() for a user, discarding or ending here what never ran. */
+    private int stopOrCancel(boolean asWaiter) {
+        for (;;) {
+            int found = stop(asWaiter);
+            if (found == PENDING) {
+                if (this.scheduler.discard(this)) {
+                    return PENDING;
+                }
+                continue; // promoted meanwhile
             }
-            Thread thread = this.runner;
-            if (thread == Thread.currentThread()) {
-                return CANCEL_SELF;
+            if (found == ACTIVE) {
+                this.scheduler.endUnstarted(this);
             }
-            this.closed = true;
-            this.cancelled = true;
-            if (thread == null) {
-                return CANCEL_UNSTARTED;
-            }
-            thread.interrupt();
-            return CANCEL_RUNNING;
+            return found;
         }
     }
 
-    /**
-     * Sets state with a release store, as the scheduler does on its hot paths under its lock
-     * (see the comment on JobScheduler's counts): lock-free readers (isPending, contains...)
-     * still see each new state, without the fence of a volatile store.
-     */
-    void setStateRelease(int newState) {
-        STATE.setRelease(this, newState);
-    }
-
-    boolean runsOn(Thread thread) {
-        return this.runner == thread;
-    }
-
-    void decorate(java.util.function.UnaryOperator<Runnable> decorator) {
-        Runnable runnable = this.decorated;
-        // As for a Callable, the decorator does not see the task's exception go by.
-        Runnable body = runnable == null ? this::invoke : () -> {
-            try {
-                runnable.run();
-            } catch (Throwable e) {
-                this.failure = e;
-            }
-        };
-        this.decorated = Objects.requireNonNull(decorator.apply(body),
-                "task decorator returned null");
-    }
-
-    /** claim(): another thread has taken the job over; this one leaves it alone. */
-    static final int TAKEN_OVER = 0;
-    /** claim(): the job is this thread's to run: runTask(), then endRunLocked(). */
-    static final int RUN = 1;
-    /** claim(): the job was closed before it started; it has ended without running. */
-    static final int ENDED = 2;
-
-    /**
-     * Takes the job on to run it on the current thread; returns TAKEN_OVER, RUN or ENDED.
-     * Does not touch the scheduler.
-     */
-    int claim(JobListener listener) {
-        synchronized (this) {
-            if (this.claimed) {
-                return TAKEN_OVER;
-            }
-            this.claimed = true;
-            if (this.cancelled) {
-                endLocked(null);
-                return ENDED;
-            }
-            this.runner = Thread.currentThread();
+    /** Runs the body of a claimed job; returns what it threw, if anything. */
+    Throwable runBody() {
+        if (this.decorated == null) {
+            return invoke();
         }
-        // Timing is only for listeners: without one, spare the two clock reads per job.
-        if (listener != null) {
-            this.startNanos = System.nanoTime();
-            listener.onStarted(this, this.startNanos - this.spawnNanos);
-        }
-        return RUN;
-    }
-
-    /** Runs the task of a claimed job; returns what escaped it, if anything. */
-    Throwable runTask() {
         try {
-            if (this.decorated != null) {
-                this.decorated.run();
+            this.decorated.run();
+        } catch (Throwable e) {
+            return this.failure != null ? this.failure : e;
+        }
+        return this.failure;
+    }
+
+    private Throwable invoke() {
+        try {
+            if (this.task != null) {
+                this.value = this.task.call();
             } else {
-                invoke();
+                this.runnable.run();
             }
             return null;
         } catch (Throwable e) {
@@ -620,134 +389,54 @@ public final class Job<T> {
     }
 
     /**
-     * The task has returned: records the outcome. Caller holds the monitor. After this, nobody
-     * interrupts the thread on this job's behalf (see JobScheduler.endRun).
+     * Wraps the body with the scheduler's decorator, at spawn. The decorator does not see the
+     * task's exception go by: the wrapped body leaves it in {@code failure} for runBody (only the
+     * runner writes it before the job has ENDED).
      */
-    void endRunLocked(Throwable escaped, JobListener listener) {
-        this.runner = null;
-        if (listener != null) {
-            this.runNanos = System.nanoTime() - this.startNanos;
+    void decorate(java.util.function.UnaryOperator<Runnable> decorator) {
+        Runnable decorated = decorator.apply(() -> this.failure = invoke());
+        if (decorated == null) {
+            throw new NullPointerException("task decorator returned null");
         }
-        endLocked(escaped);
+        this.decorated = decorated;
     }
 
-    private void invoke() {
-        try {
-            this.value = this.task.call();
-        } catch (Throwable e) {
-            this.failure = e;
-        }
+    /** Lets go of the task once DONE: a finished job retains nothing of it. */
+    void release() {
+        this.task = null;
+        this.runnable = null;
+        this.decorated = null;
     }
 
-    /**
-     * The executor refused to run the job: it fails with that error, visibly; unless it was
-     * closed already (an owned executor is shut down by close()), then it simply ends cancelled.
-     */
-    void rejected(RuntimeException error) {
-        synchronized (this) {
-            this.claimed = true;
-            if (!this.cancelled) {
-                this.failure = error;
-            }
-            endLocked(null);
-        }
+    void reportFailure() {
+        this.scheduler.reports().failed(this, this.failure);
     }
 
-    /** Decides the outcome. Caller holds the monitor. */
-    private void endLocked(Throwable escaped) {
-        if (this.done) {
+    /** Lets the spawner's onSpawned come first: other threads wait for it (not the spawner itself). */
+    void awaitAnnounced() {
+        CountDownLatch latch = this.announcing;
+        if (latch == null || this.announcer == Thread.currentThread()) {
             return;
         }
-        if (escaped != null) {
-            this.failure = escaped;
-        }
-        Throwable error = this.failure;
-        if (error instanceof InterruptedException || error instanceof CancellationException
-                || (this.cancelled && error == null)) {
-            this.outcome = CANCELLED;
-            this.value = null;
-        } else if (error != null) {
-            this.outcome = FAILURE;
-            this.reportOnPublish = this.waiters == 0;
-            this.failureHandled = this.reportOnPublish;
-            this.reported = this.reportOnPublish;
-        } else {
-            this.outcome = SUCCESS;
-        }
-        this.done = true;
-        // A release store: lock-free readers (isClosed...) see it, without a full fence.
-        CLOSED.setRelease(this, true);
-        // The thread that ends a job publishes it next (see publish()).
-        this.reporter = Thread.currentThread();
-    }
-
-    /** Closed while pending (or by a closing scheduler): ends as cancelled and publishes it. */
-    void endWithoutRunning(JobListener listener) {
-        synchronized (this) {
-            if (this.done) {
-                return;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            this.closed = true;
-            this.cancelled = true;
-            endLocked(null);
         }
-        publish(listener != null ? listener : this.scheduler.listener());
-    }
-
-    /** Tells the waiters, the listener and, for an unobserved failure, the exception handler. */
-    void publish(JobListener listener) {
-        if (listener != null) {
-            // Listeners hear of the end before anyone sees the outcome, so that whoever awaited
-            // the job also sees it counted (metrics). This thread is the job's reporter (set
-            // when the outcome was decided): a listener awaiting the job here gets it at once.
-            listener.onFinished(this, publicOutcome(), this.runNanos);
-        }
-        CompletableFuture<T> signal;
-        boolean report;
-        synchronized (this) {
-            signal = this.completion;
-            report = this.reportOnPublish;
-            this.reportOnPublish = false;
-            this.published = true;
-            this.reporter = null;
-        }
-        this.task = null;
-        this.decorated = null;
-        if (signal != null) {
-            settle(signal);
-        }
-        if (report) {
-            reportFailure();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /**
-     * Whether the ended job has nobody to tell: no waiter, no future, no failure to report.
-     * Caller holds the monitor (and the scheduler has no listener).
-     */
-    boolean quietLocked() {
-        return this.done && this.completion == null && !this.reportOnPublish;
-    }
-
-    /** publish() for a quiet job, under the monitor, once it has left the scheduler. */
-    void publishQuietlyLocked() {
-        this.published = true;
-        this.reporter = null;
-        this.task = null;
-        this.decorated = null;
-    }
-
-    private JobListener.Outcome publicOutcome() {
-        return switch (this.outcome) {
-            case SUCCESS -> JobListener.Outcome.SUCCESS;
-            case FAILURE -> JobListener.Outcome.FAILURE;
-            default -> JobListener.Outcome.CANCELLED;
-        };
-    }
-
-    private void reportFailure() {
-        this.scheduler.report(new ExceptionContext("Job processing failed", this, this.failure,
-                this.spawnSite));
+    /** onSpawned has returned: other events may follow. */
+    void announced() {
+        CountDownLatch latch = this.announcing;
+        this.announcing = null;
+        latch.countDown();
     }
 
     List<StackTraceElement> spawnSite() {

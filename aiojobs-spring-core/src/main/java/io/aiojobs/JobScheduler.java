@@ -85,106 +85,44 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     static final String CLOSED_MESSAGE = "Scheduling a new job after closing";
 
-    private final Settings settings;
-    private final Executor executor;
-    private final ExecutorService ownedExecutor;
-    /** Where shielded work runs: a thread each, never queued behind jobs. */
-    private final Executor shieldExecutor;
-    private final ExecutorService ownedShieldExecutor;
-    private final JobListener listener;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when a place frees in the pending queue, for spawners blocked on a full one. */
-    private final Condition queueNotFull = this.lock.newCondition();
-    /** Signalled when the work left falls to one piece or none, for closing threads. */
-    private final Condition drained = this.lock.newCondition();
-
     /*
-     * The pending queue has two parts. Every spawned job is first pushed, with one CAS, onto
-     * the inbox: a stack, newest first, linked through Job.next, that ends in a Taken mark.
-     * A spawner that finds every slot busy pushes without taking the lock, so it never waits
-     * for the threads that end jobs, nor they for it. Whoever holds the lock next moves the
-     * inbox to the end of the deque, in spawn order (takeInboxLocked).
+     * The rooms. Each owns one piece of state and says in its first lines what guards it:
      *
-     * The push numbers the job (Job.id: 1, 2, 3...), so the newest number is how many jobs
-     * were ever pushed, and pendingCount() is that minus left, the number of pushed jobs that
-     * have stopped pending (promoted, closed, dropped or rejected). left only grows, so a
-     * spawner that checks pendingLimit against a stale value errs on the safe side.
+     *   Settings      what the builder was told (immutable)
+     *   Admission     the one lock: limit, pending queue, active set, shields, paused/closed
+     *   Dispatcher    the executors, and handing jobs to them in Workers
+     *   Worker        one thread's work for this scheduler (thread-confined)
+     *   Ending        how a job's end is told: leave, listeners, outcome, report
+     *   Closing       the close sequence
+     *   Reports       the exception handler and spawn sites
+     *   Listeners     the job listeners, each call guarded
+     *
+     * Lock order: Admission.lock is the only lock; nothing is called while it is held but the
+     * pending queue and the active set it guards. A job's state changes by CAS (JobState), a
+     * shield's fields under that shield's monitor, which is never held while taking the lock.
      */
-    /** The newest pushed job, or the mark left by the last take. Never null. */
-    private volatile Object inbox = new Taken(0);
-    /** Pushed jobs no longer pending. Written under lock (release stores), read without it. */
-    private volatile long left;
-    // Guarded by lock. Closed pending jobs stay in the deque until polled or compacted ("ghosts",
-    // state GONE); they already count in left.
-    private ArrayDeque<Job<?>> pending = new ArrayDeque<>();
-    /** The most jobs the deque has held since it was last emptied: its array's size, roughly. */
-    private int pendingPeak;
-    private final Set<Shield<?>> shields = new HashSet<>();
-    private Job<?> activeHead;
-    /** Written under lock; read without it by spawners, who may skip the lock when it is 0. */
-    private volatile int blockedSpawners;
-    private int drainWaiters;
-    /** Ended jobs whose thread still tells listeners and the exception handler; waitAndClose waits for them. */
-    private int publishing;
-    /** Those jobs, linked through prev/next: waitAndClose() called by one's report must not wait for it. */
-    private Job<?> publishingHead;
-    /** Written under lock; read without it by spawners (it only ever turns false). */
-    private volatile boolean paused;
-
-    private volatile boolean closed;
-    // activeCount is written under lock only. Its increments (and Job.state) are release stores
-    // rather than volatile ones: a reader without the lock still sees each new value, in order,
-    // but the writer skips the full fence a volatile store costs (on x86 a locked instruction,
-    // inside the critical section). Its decrements are volatile: a spawner that pushes to the
-    // inbox then reads activeCount, and a thread that frees a slot then reads the inbox, must not
-    // both miss the other (a Dekker handshake, which needs the fence on both sides).
-    private volatile int activeCount;
-    private static final VarHandle ACTIVE_COUNT;
-    private static final VarHandle INBOX;
-    private static final VarHandle LEFT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            ACTIVE_COUNT = lookup.findVarHandle(JobScheduler.class, "activeCount", int.class);
-            INBOX = lookup.findVarHandle(JobScheduler.class, "inbox", Object.class);
-            LEFT = lookup.findVarHandle(JobScheduler.class, "left", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private final Settings settings;
+    private final Listeners listeners;
+    private final Reports reports;
+    private final Admission admission;
+    private final Dispatcher dispatcher;
+    private final Ending ending;
+    private final Closing closing;
 
     /** Creates a scheduler with all the defaults; see {@link Builder}. */
     public JobScheduler() {
-        this(new Builder());
+        this(new Builder().settings());
     }
 
-    private JobScheduler(Builder builder) {
-        this.settings = new Settings(builder);
-        this.listener = Listeners.of(this.settings.listeners);
-        this.paused = builder.paused;
-        if (builder.executor != null) {
-            this.executor = builder.executor;
-            this.ownedExecutor = null;
-            this.shieldExecutor = builder.executor;
-            this.ownedShieldExecutor = null;
-            return;
-        }
-        boolean virtual = builder.threadFactory == null && (builder.virtualThreads != null
-                ? builder.virtualThreads : Threads.virtualThreadsAvailable());
-        if (virtual) {
-            this.ownedExecutor = Threads.threadPerTask(Threads.virtualThreadFactory(builder.name));
-            this.ownedShieldExecutor = null;
-            this.shieldExecutor = this.ownedExecutor;
-        } else {
-            ThreadFactory factory = builder.threadFactory != null
-                    ? builder.threadFactory : Threads.platformThreadFactory(builder.name);
-            this.ownedExecutor = Threads.jobPool(this.settings.limit, factory);
-            this.ownedShieldExecutor = Threads.cachedPool(factory);
-            this.shieldExecutor = this.ownedShieldExecutor;
-        }
-        this.executor = this.ownedExecutor;
+    private JobScheduler(Settings settings) {
+        this.settings = settings;
+        this.listeners = Listeners.of(settings.listeners());
+        this.reports = new Reports(this, settings, this.listeners);
+        this.admission = new Admission(settings.limit(), settings.pendingLimit(), settings.paused());
+        this.dispatcher = new Dispatcher(this, Threads.choose(settings));
+        this.ending = new Ending(this, this.admission, this.listeners);
+        this.closing = new Closing(this, this.admission, this.ending, this.reports, this.dispatcher,
+                Checks.toNanos(settings.closeTimeout()));
     }
 
     /**
@@ -204,7 +142,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return the limit, or {@code 0} when there is none
      */
     public int limit() {
-        return this.settings.limit;
+        return this.settings.limit();
     }
 
     /**
@@ -213,7 +151,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return the limit, or {@code 0} when the queue is unbounded
      */
     public int pendingLimit() {
-        return this.settings.pendingLimit;
+        return this.settings.pendingLimit();
     }
 
     /**
@@ -223,7 +161,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return the close timeout
      */
     public Duration closeTimeout() {
-        return this.settings.closeTimeout;
+        return this.settings.closeTimeout();
     }
 
     /**
@@ -232,7 +170,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return the wait timeout
      */
     public Duration waitTimeout() {
-        return this.settings.waitTimeout;
+        return this.settings.waitTimeout();
     }
 
     /**
@@ -241,7 +179,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return the handler, or {@code null} when the default (logging) handler is in use
      */
     public ExceptionHandler exceptionHandler() {
-        return this.settings.exceptionHandler;
+        return this.settings.exceptionHandler();
     }
 
     /**
@@ -250,7 +188,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return the name
      */
     public String name() {
-        return this.settings.name;
+        return this.settings.name();
     }
 
     /**
@@ -259,7 +197,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return how many jobs hold a slot now
      */
     public int activeCount() {
-        return this.activeCount;
+        return this.admission.activeCount();
     }
 
     /**
@@ -268,16 +206,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return how many jobs wait in the queue now
      */
     public int pendingCount() {
-        // pushed and left change independently: a value read between two looks at the same
-        // inbox top is the count at one instant (so never above pendingLimit, never negative).
-        Object top;
-        long gone;
-        int tries = 0;
-        do {
-            top = this.inbox;
-            gone = this.left;
-        } while (top != this.inbox && ++tries < 100);
-        return (int) Math.max(0, pushed(top) - gone);
+        return this.admission.pendingCount();
     }
 
     /**
@@ -286,7 +215,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return {@code true} once closed
      */
     public boolean isClosed() {
-        return this.closed;
+        return this.admission.isClosed();
     }
 
     /**
@@ -296,12 +225,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @return {@code true} until {@link #resume()} is called on a scheduler built paused
      */
     public boolean isPaused() {
-        this.lock.lock();
-        try {
-            return this.paused;
-        } finally {
-            this.lock.unlock();
-        }
+        return this.admission.isPaused();
     }
 
     // ---- spawning ----
@@ -361,31 +285,23 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     private <T> Job<T> spawn(Callable<T> task, String name, long queueNanos) {
         Objects.requireNonNull(task, "task");
-        return spawnJob(new Job<>(this, task, null, name, spawnSite()), queueNanos);
+        return spawnJob(task, null, name, queueNanos);
     }
 
-    private <T> Job<T> spawnJob(Job<T> job, long queueNanos) {
-        if (this.settings.taskDecorator != null) {
-            job.decorate(this.settings.taskDecorator);
+    private <T> Job<T> spawnJob(Callable<T> task, Runnable runnable, String name, long queueNanos) {
+        Job<T> job = new Job<>(this, task, runnable, name, this.reports.spawnSite(), this.listeners != null);
+        if (this.settings.taskDecorator() != null) {
+            job.decorate(this.settings.taskDecorator());
         }
-        Job<?> first;
-        if (this.listener == null) {
-            first = enqueue(job, queueNanos);
-        } else {
-            // Once queued, another thread may promote, run or close the job at once; every such
-            // path takes the job's monitor first, so holding it here makes onSpawned come
-            // before any other event of the job. (Nothing holds the scheduler's lock while
-            // taking a job's monitor, so this order cannot deadlock.)
-            synchronized (job) {
-                first = enqueue(job, queueNanos);
-                this.listener.onSpawned(job);
-            }
+        boolean startsNow = this.admission.admit(job, queueNanos);
+        if (this.listeners != null) {
+            // Other events of the job wait for this one (Job.awaitAnnounced), and none comes
+            // if admit threw: onSpawned is heard first, and only of spawned jobs.
+            this.listeners.spawned(job);
+            job.announced();
         }
-        if (first != null) {
-            dispatch(first);
-            if (first != job) {
-                startWhatFits(); // an older job took the slot; this one may fit too
-            }
+        if (startsNow) {
+            this.dispatcher.dispatch(job);
         }
         return job;
     }
@@ -413,494 +329,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     public Job<Void> spawn(Runnable task, String name) {
         Objects.requireNonNull(task, "task");
-        return spawnJob(new Job<Void>(this, null, task, name, spawnSite()), -1);
-    }
-
-    /**
-     * Queues the job and returns the job to dispatch, if a slot was free for the oldest pending
-     * one (perhaps this one), else null; the caller dispatches it outside any monitor. A full
-     * queue blocks for up to queueNanos, forever when negative.
-     */
-    private Job<?> enqueue(Job<?> job, long queueNanos) {
-        if (this.closed) {
-            throw new RejectedExecutionException(CLOSED_MESSAGE);
-        }
-        int max = this.settings.limit;
-        // Every slot busy: the job will wait, so it need not take the lock that the threads
-        // ending jobs take.
-        if (max > 0 && this.activeCount >= max && !this.paused && this.blockedSpawners == 0
-                && tryPush(job, this.settings.pendingLimit)) {
-            if (this.closed) {
-                rejectIfLate(job);
-            }
-            // A slot freed before the push may have found the inbox empty: take its job.
-            return this.activeCount < max ? startOne() : null;
-        }
-        return enqueueLocked(job, queueNanos);
-    }
-
-    private Job<?> enqueueLocked(Job<?> job, long queueNanos) {
-        this.lock.lock();
-        try {
-            if (this.closed) {
-                throw new RejectedExecutionException(CLOSED_MESSAGE);
-            }
-            int max = this.settings.pendingLimit;
-            int limit = this.settings.limit;
-            boolean startsNow = !this.paused && (limit == 0 || this.activeCount < limit)
-                    && pendingCount() == 0;
-            if (this.paused || max == 0) {
-                tryPush(job, 0);
-            } else if ((this.blockedSpawners > 0 && !startsNow) || !tryPush(job, max)) {
-                // (A job that starts now need not queue up behind blocked spawners; its push
-                // fails only if a lock-free spawner took the place meanwhile.)
-                awaitQueuePlaceLocked(job, max, queueNanos);
-            }
-            // Woken for a place that another blocked spawner may take as well.
-            passOnPlaceLocked(max);
-            return promoteForCallerLocked();
-        } finally {
-            this.lock.unlock();
-        }
-    }
-
-    /**
-     * Pushes the job onto the inbox and numbers it, unless that would make more than max jobs
-     * pending (max 0: no bound).
-     */
-    private boolean tryPush(Job<?> job, int max) {
-        Object top;
-        do {
-            top = this.inbox;
-            long gone = this.left;
-            Job<?> newest = top instanceof Job<?> j ? j : null;
-            long pushed = pushed(top);
-            if (max > 0 && pushed - gone >= max) {
-                return false;
-            }
-            job.id = pushed + 1;
-            job.next = newest;
-        } while (!INBOX.weakCompareAndSet(this, top, job));
-        return true;
-    }
-
-    /** How many jobs were pushed when the inbox's top was {@code top}. */
-    private static long pushed(Object top) {
-        return top instanceof Job<?> newest ? newest.id : ((Taken) top).pushed;
-    }
-
-    /** What takeInboxLocked leaves in the inbox: the number of the newest job it took. */
-    private static final class Taken {
-        final long pushed;
-
-        Taken(long pushed) {
-            this.pushed = pushed;
-        }
-    }
-
-    /**
-     * Moves the inbox's jobs to the end of the pending deque, oldest first; on a closed
-     * scheduler, rejects them instead (see rejectIfLate).
-     */
-    private void takeInboxLocked() {
-        takeInboxLocked(this.closed);
-    }
-
-    private void takeInboxLocked(boolean reject) {
-        Object top;
-        do {
-            top = this.inbox;
-            if (!(top instanceof Job<?>)) {
-                return;
-            }
-        } while (!INBOX.weakCompareAndSet(this, top, new Taken(((Job<?>) top).id)));
-        Job<?> newest = (Job<?>) top;
-        Job<?> oldest = null;
-        while (newest != null) {
-            Job<?> older = newest.next;
-            newest.next = oldest;
-            oldest = newest;
-            newest = older;
-        }
-        int rejected = 0;
-        for (Job<?> job = oldest; job != null; ) {
-            Job<?> newer = job.next;
-            job.next = null;
-            if (reject) {
-                job.rejectedLate = true;
-                job.state = Job.GONE;
-                rejected++;
-            } else {
-                this.pending.addLast(job);
-            }
-            job = newer;
-        }
-        if (rejected > 0) {
-            leaveLocked(rejected);
-            signalIfDrainedLocked();
-        }
-        this.pendingPeak = Math.max(this.pendingPeak, this.pending.size());
-    }
-
-    /** Counts pushed jobs that stopped pending. */
-    private void leaveLocked(int count) {
-        LEFT.setRelease(this, this.left + count);
-    }
-
-    /**
-     * A lock-free spawn met close(): close() set closed, then emptied the inbox, dropping (and
-     * so ending) the jobs pushed before. A job pushed after that is rejected: its spawner throws,
-     * as if it had come after close(). Whichever spawner takes the lock first rejects them all.
-     */
-    private void rejectIfLate(Job<?> job) {
-        this.lock.lock();
-        try {
-            takeInboxLocked();
-        } finally {
-            this.lock.unlock();
-        }
-        if (job.rejectedLate) {
-            throw new RejectedExecutionException(CLOSED_MESSAGE);
-        }
-    }
-
-    /** Promotes the oldest pending job if a slot is free; returns it, to be dispatched. */
-    private Job<?> startOne() {
-        this.lock.lock();
-        try {
-            return promoteForCallerLocked();
-        } finally {
-            this.lock.unlock();
-        }
-    }
-
-    /** Starts pending jobs while slots are free. */
-    private void startWhatFits() {
-        Job<?> job;
-        while ((job = startOne()) != null) {
-            dispatch(job);
-        }
-    }
-
-    /** promoteLocked() for a spawner (not a thread that ends a job and runs the next). */
-    private Job<?> promoteForCallerLocked() {
-        Job<?> job = promoteLocked();
-        // A job spawned from a callback of a job's end (listener, handler, a future's
-        // dependant) on a pool thread: that thread is busy until the callback returns, so the
-        // job must not queue behind it in the pool of limit threads (the callback may await it).
-        if (job != null && this.ownedShieldExecutor != null && this.publishingHead != null) {
-            job.spare = callerPublishingLocked() > 0;
-        }
-        return job;
-    }
-
-    /** Blocks until the job is pushed into a free place in the queue; first come, first served. */
-    private void awaitQueuePlaceLocked(Job<?> job, int max, long queueNanos) {
-        long nanos = queueNanos;
-        this.blockedSpawners++;
-        try {
-            do {
-                try {
-                    if (queueNanos < 0) {
-                        this.queueNotFull.await();
-                    } else if (nanos > 0) {
-                        nanos = this.queueNotFull.awaitNanos(nanos);
-                    } else if (tryPush(job, max)) {
-                        return; // out of time, but a place is free: take it rather than fail
-                    } else {
-                        passOnPlaceLocked(max);
-                        throw new QueueFullException("The pending queue is full (" + max
-                                + " jobs) and stayed full for " + Duration.ofNanos(queueNanos));
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    passOnPlaceLocked(max);
-                    throw new RejectedExecutionException(
-                            "Interrupted while waiting for a place in the pending queue", e);
-                }
-                if (this.closed) {
-                    throw new RejectedExecutionException(CLOSED_MESSAGE);
-                }
-            } while (!tryPush(job, max));
-        } finally {
-            this.blockedSpawners--;
-        }
-    }
-
-    /** A place may be free: a signal this spawner may have taken goes to the next one. */
-    private void passOnPlaceLocked(int max) {
-        if (this.blockedSpawners > 0 && max > 0 && pendingCount() < max) {
-            this.queueNotFull.signal();
-        }
-    }
-
-    private void activateLocked(Job<?> job) {
-        linkActiveLocked(job);
-        ACTIVE_COUNT.setRelease(this, this.activeCount + 1);
-    }
-
-    private void linkActiveLocked(Job<?> job) {
-        job.setStateRelease(Job.ACTIVE);
-        job.prev = null;
-        job.next = this.activeHead;
-        if (this.activeHead != null) {
-            this.activeHead.prev = job;
-        }
-        this.activeHead = job;
-    }
-
-    private void unlinkLocked(Job<?> job) {
-        unlinkActiveLocked(job);
-        this.activeCount--; // volatile: see the comment on activeCount
-    }
-
-    private void unlinkActiveLocked(Job<?> job) {
-        job.setStateRelease(Job.GONE);
-        if (job.prev != null) {
-            job.prev.next = job.next;
-        } else {
-            this.activeHead = job.next;
-        }
-        if (job.next != null) {
-            job.next.prev = job.prev;
-        }
-        job.prev = null;
-        job.next = null;
-    }
-
-    /**
-     * The active job has ended: its slot goes straight to the next pending job, if one may
-     * start, which is returned (activated). activeCount does not dip meanwhile, or a spawner
-     * reading it would see a free slot and take the lock for nothing.
-     */
-    private Job<?> handOverSlotLocked(Job<?> job) {
-        unlinkActiveLocked(job);
-        Job<?> next = this.closed || this.paused ? null : pollPendingLocked();
-        if (next != null) {
-            linkActiveLocked(next);
-            return next;
-        }
-        this.activeCount--; // volatile: see the comment on activeCount
-        // A spawner that pushed before the decrement may have seen no free slot.
-        return promoteLocked();
-    }
-
-    /** The next live pending job, now activated; null when none may start. */
-    private Job<?> promoteLocked() {
-        int max = this.settings.limit;
-        if (this.closed || this.paused || (max > 0 && this.activeCount >= max)) {
-            return null;
-        }
-        Job<?> job = pollPendingLocked();
-        if (job != null) {
-            activateLocked(job);
-        }
-        return job;
-    }
-
-    /** Takes the oldest live job out of the pending queue; null if there is none. */
-    private Job<?> pollPendingLocked() {
-        takeInboxLocked();
-        Job<?> job;
-        while ((job = this.pending.pollFirst()) != null) {
-            if (job.state == Job.PENDING) {
-                leaveLocked(1);
-                if (this.blockedSpawners > 0) {
-                    this.queueNotFull.signal();
-                }
-                break;
-            }
-        }
-        trimPendingLocked();
-        return job;
-    }
-
-    /**
-     * An ArrayDeque never shrinks: once a burst has drained, let its big array go, so that a
-     * scheduler retains nothing for the jobs that went through it.
-     */
-    private void trimPendingLocked() {
-        if (this.pendingPeak > 1024 && this.pending.isEmpty()) {
-            this.pending = new ArrayDeque<>();
-            this.pendingPeak = 0;
-        }
-    }
-
-    /** Hands a job (and, should the executor refuse, the ones after it) to the executor. */
-    private void dispatch(Job<?> first) {
-        Job<?> job = first;
-        while (job != null) {
-            Job<?> toRun = job;
-            try {
-                (job.spare ? this.shieldExecutor : this.executor).execute(() -> runJobs(toRun));
-                return;
-            } catch (RuntimeException refused) {
-                job.rejected(refused);
-                job = finish(job);
-            }
-        }
-    }
-
-    /** A worker's loop: run the job, then each pending job that its slot frees for. */
-    private void runJobs(Job<?> first) {
-        Job<?> job = first;
-        while (job != null) {
-            int claimed = job.claim(this.listener);
-            if (claimed == Job.TAKEN_OVER) {
-                return; // handed off to another thread (see handOff)
-            }
-            job = claimed == Job.RUN ? endRun(job, job.runTask()) : finish(job);
-        }
-    }
-
-    /** The job's task has returned: end the job, as finish() does, and return the next one. */
-    private Job<?> endRun(Job<?> job, Throwable escaped) {
-        Job<?> next = null;
-        boolean quiet;
-        synchronized (job) {
-            job.endRunLocked(escaped, this.listener);
-            // The quiet end (see finish), in the same hold of the job's monitor.
-            quiet = this.listener == null && job.quietLocked();
-            if (quiet) {
-                next = leave(job, false);
-                job.publishQuietlyLocked();
-            }
-        }
-        // An interrupt meant for this job must not reach the next task on this thread. Nobody
-        // interrupts on this job's behalf once its runner is cleared, so clearing now is final.
-        Thread.interrupted();
-        return quiet ? next : publishEnd(job);
-    }
-
-    /**
-     * A callback on the thread that carries {@code job} (promoted to run there next) waits for
-     * it: run it on a thread of its own; whichever thread claims it first runs it.
-     */
-    void handOff(Job<?> job) {
-        job.spare = true;
-        dispatch(job);
-    }
-
-    /** The job has ended: free its slot, tell everyone, and return the job that takes the slot. */
-    private Job<?> finish(Job<?> job) {
-        if (this.listener == null) {
-            // Most jobs end with nobody to tell: no listener, no waiter, no failure to report.
-            // Such a job leaves and shows its outcome in one step, under its monitor (so that no
-            // waiter can come between), sparing a second round of the lock and the publishing
-            // count, which exists to keep waitAndClose from returning while reports still run.
-            synchronized (job) {
-                if (job.quietLocked()) {
-                    Job<?> next = leave(job, false);
-                    job.publishQuietlyLocked();
-                    return next;
-                }
-            }
-        }
-        return publishEnd(job);
-    }
-
-    /** finish() of a job with someone to tell: leave, then publish outside the lock. */
-    private Job<?> publishEnd(Job<?> job) {
-        Job<?> next = leave(job, true);
-        try {
-            job.publish(this.listener);
-        } finally {
-            // Read without the lock: only this thread sets it (in leave) and clears it (below).
-            if (job.publisher != null) {
-                this.lock.lock();
-                try {
-                    this.publishing--;
-                    unlinkPublishingLocked(job);
-                    signalIfDrainedLocked();
-                } finally {
-                    this.lock.unlock();
-                }
-            }
-        }
-        return next;
-    }
-
-    /**
-     * Takes the ended job out of the scheduler (unless close() let it go already) and returns the
-     * pending job promoted to its slot, to run next on this thread. With {@code publishing}, the
-     * job counts as being reported, by this thread, until finish() uncounts it.
-     */
-    private Job<?> leave(Job<?> job, boolean publishing) {
-        Job<?> next = null;
-        this.lock.lock();
-        try {
-            if (job.state == Job.ACTIVE) {
-                next = handOverSlotLocked(job);
-                if (next != null) {
-                    next.carrier = Thread.currentThread();
-                }
-                if (publishing) {
-                    // The job has left the collection, but waitAndClose must not return before
-                    // its end has been reported: nothing should run after the scheduler has closed.
-                    this.publishing++;
-                    job.publisher = Thread.currentThread();
-                    linkPublishingLocked(job);
-                }
-                signalIfDrainedLocked();
-            }
-        } finally {
-            this.lock.unlock();
-        }
-        return next;
-    }
-
-    private void linkPublishingLocked(Job<?> job) {
-        job.next = this.publishingHead;
-        if (this.publishingHead != null) {
-            this.publishingHead.prev = job;
-        }
-        this.publishingHead = job;
-    }
-
-    private void unlinkPublishingLocked(Job<?> job) {
-        if (job.prev != null) {
-            job.prev.next = job.next;
-        } else {
-            this.publishingHead = job.next;
-        }
-        if (job.next != null) {
-            job.next.prev = job.prev;
-        }
-        job.prev = null;
-        job.next = null;
-        job.publisher = null;
-    }
-
-    private void signalIfDrainedLocked() {
-        if (this.drainWaiters > 0 && this.activeCount + pendingCount() + this.shields.size()
-                + this.publishing <= 1) {
-            this.drained.signalAll();
-        }
-    }
-
-    /** Job.close() of a pending job: take it out of the queue. False if it is not pending. */
-    boolean discardPending(Job<?> job) {
-        this.lock.lock();
-        try {
-            takeInboxLocked();
-            if (job.state != Job.PENDING) {
-                return false;
-            }
-            job.state = Job.GONE;
-            leaveLocked(1);
-            if (this.blockedSpawners > 0) {
-                this.queueNotFull.signal();
-            }
-            if (this.pending.peekLast() == job) {
-                this.pending.pollLast();
-            } else if (this.pending.size() > 2 * pendingCount() + 16) {
-                this.pending.removeIf(ghost -> ghost.state != Job.PENDING);
-            }
-            signalIfDrainedLocked();
-            return true;
-        } finally {
-            this.lock.unlock();
-        }
+        return spawnJob(null, task, name, -1);
     }
 
     /**
@@ -908,21 +337,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * up to the limit. By default, schedulers are not paused, and this does nothing.
      */
     public void resume() {
-        List<Job<?>> started = new ArrayList<>();
-        this.lock.lock();
-        try {
-            if (!this.paused) {
-                return;
-            }
-            this.paused = false;
-            Job<?> job;
-            while ((job = promoteLocked()) != null) {
-                started.add(job);
-            }
-        } finally {
-            this.lock.unlock();
-        }
-        started.forEach(this::dispatch);
+        this.admission.resume().forEach(this.dispatcher::dispatch);
     }
 
     // ---- shielding ----
@@ -942,16 +357,17 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     public <T> CompletableFuture<T> shield(Callable<T> task) {
         Objects.requireNonNull(task, "task");
         Shield<T> shield = Shield.ofTask(this, task);
-        addShield(shield);
-        CompletableFuture<T> view = shield.view();
-        Runnable body = shield::run;
-        if (this.settings.taskDecorator != null) {
-            body = Objects.requireNonNull(this.settings.taskDecorator.apply(body),
+        Runnable body = shield;
+        if (this.settings.taskDecorator() != null) {
+            // Before the shield is added: a decorator that throws leaves no shield to wait for.
+            body = Objects.requireNonNull(this.settings.taskDecorator().apply(body),
                     "task decorator returned null");
         }
+        CompletableFuture<T> view = shield.view();
+        this.admission.addShield(shield);
         try {
-            this.shieldExecutor.execute(body);
-        } catch (RuntimeException refused) {
+            this.dispatcher.spare().execute(body);
+        } catch (Throwable refused) {
             shield.rejected(refused);
         }
         return view;
@@ -970,33 +386,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     public <T> CompletableFuture<T> shield(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         Shield<T> shield = Shield.ofStage(this, stage);
-        addShield(shield);
+        this.admission.addShield(shield);
         CompletableFuture<T> view = shield.view();
         shield.track();
         return view;
-    }
-
-    private void addShield(Shield<?> shield) {
-        this.lock.lock();
-        try {
-            if (this.closed) {
-                throw new RejectedExecutionException(CLOSED_MESSAGE);
-            }
-            this.shields.add(shield);
-        } finally {
-            this.lock.unlock();
-        }
-    }
-
-    void shieldEnded(Shield<?> shield) {
-        this.lock.lock();
-        try {
-            if (this.shields.remove(shield)) {
-                signalIfDrainedLocked();
-            }
-        } finally {
-            this.lock.unlock();
-        }
     }
 
     // ---- closing ----
@@ -1006,7 +399,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * closes; see {@link #waitAndClose(Duration)}.
      */
     public void waitAndClose() {
-        waitAndClose(this.settings.waitTimeout);
+        waitAndClose(this.settings.waitTimeout());
     }
 
     /**
@@ -1042,34 +435,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     public boolean awaitIdle(Duration timeout) {
         long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
         resume();
-        // Called from a callback of a job's end: the job promoted to run next on this very
+        // Called from a callback of a job's end: the job taken on to run next on this very
         // thread could not start before this wait ends, so it moves to a thread of its own.
-        for (Job<?> carried : carriedByCaller()) {
-            carried.handOffIfCarried();
-        }
-        this.lock.lock();
-        try {
-            int self = (callerJobLocked() != null ? 1 : 0) + (callerShieldLocked() != null ? 1 : 0)
-                    + callerPublishingLocked();
-            this.drainWaiters++;
-            try {
-                while (!this.closed && this.activeCount + pendingCount()
-                        + this.shields.size() + this.publishing > self) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    nanos = this.drained.awaitNanos(nanos);
-                }
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } finally {
-                this.drainWaiters--;
-            }
-        } finally {
-            this.lock.unlock();
-        }
+        Worker.handOffCarried(this);
+        return this.admission.awaitIdle(nanos, Worker.selfCount(this));
     }
 
     /**
@@ -1083,170 +452,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     @Override
     public void close() {
-        List<Job<?>> dropped;
-        List<Job<?>> running = new ArrayList<>();
-        List<Shield<?>> shielded;
-        this.lock.lock();
-        try {
-            if (this.closed) {
-                return;
-            }
-            this.closed = true;
-            this.paused = false;
-            // After closed is set: a lock-free spawner that pushes later sees it (rejectIfLate).
-            takeInboxLocked(false);
-            dropped = new ArrayList<>(pendingCount());
-            for (Job<?> job : this.pending) {
-                if (job.state == Job.PENDING) {
-                    job.state = Job.GONE;
-                    dropped.add(job);
-                }
-            }
-            this.pending = new ArrayDeque<>();
-            this.pendingPeak = 0;
-            leaveLocked(dropped.size());
-            for (Job<?> job = this.activeHead; job != null; job = job.next) {
-                running.add(job);
-            }
-            shielded = new ArrayList<>(this.shields);
-            this.queueNotFull.signalAll();
-            this.drained.signalAll();
-        } finally {
-            this.lock.unlock();
-        }
-        for (Job<?> job : dropped) {
-            job.endWithoutRunning(this.listener);
-        }
-        Job<?> self = null;
-        List<Job<?>> unstarted = new ArrayList<>();
-        for (Job<?> job : running) {
-            int cancelled = job.cancelByScheduler();
-            if (cancelled == Job.CANCEL_SELF) {
-                self = job;
-            } else if (cancelled == Job.CANCEL_UNSTARTED) {
-                unstarted.add(job);
-            }
-        }
-        Shield<?> selfShield = null;
-        for (Shield<?> shield : shielded) {
-            if (shield.runsOn(Thread.currentThread())) {
-                selfShield = shield;
-            } else {
-                shield.cancel();
-            }
-        }
-        List<Job<?>> stuckJobs = new ArrayList<>();
-        List<Shield<?>> stuckShields = new ArrayList<>();
-        awaitStopped(self, selfShield, unstarted, stuckJobs, stuckShields);
-        for (Job<?> job : stuckJobs) {
-            closeTimedOut(job);
-            report(new ExceptionContext("Job closing timed out", job,
-                    new TimeoutException("Job closing timed out"), job.spawnSite()));
-        }
-        for (int i = 0; i < stuckShields.size(); i++) {
-            closeTimedOut(null);
-            report(new ExceptionContext("Job closing timed out", null,
-                    new TimeoutException("Job closing timed out")));
-        }
-        if (this.ownedExecutor != null) {
-            this.ownedExecutor.shutdown();
-        }
-        if (this.ownedShieldExecutor != null) {
-            this.ownedShieldExecutor.shutdown();
-        }
-    }
-
-    /** Waits for the closed work to end; gives up on what is left at the deadline. */
-    private void awaitStopped(Job<?> self, Shield<?> selfShield, List<Job<?>> unstarted,
-            List<Job<?>> stuckJobs, List<Shield<?>> stuckShields) {
-        long nanos = Checks.toNanos(this.settings.closeTimeout);
-        int allowed = (self != null ? 1 : 0) + (selfShield != null ? 1 : 0);
-        this.lock.lock();
-        try {
-            // Cancelled before their task started, these jobs can no longer run it: they leave
-            // now and end (cancelled) whenever their thread gets to them, perhaps this one.
-            for (Job<?> job : unstarted) {
-                if (job.state == Job.ACTIVE) {
-                    unlinkLocked(job);
-                }
-            }
-            this.drainWaiters++;
-            try {
-                while (nanos > 0 && this.activeCount + this.shields.size() > allowed) {
-                    nanos = this.drained.awaitNanos(nanos);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                this.drainWaiters--;
-            }
-            for (Job<?> job = this.activeHead; job != null; ) {
-                Job<?> next = job.next;
-                if (job != self) {
-                    unlinkLocked(job);
-                    stuckJobs.add(job);
-                }
-                job = next;
-            }
-            for (Shield<?> shield : this.shields) {
-                if (shield != selfShield) {
-                    stuckShields.add(shield);
-                }
-            }
-            this.shields.clear();
-        } finally {
-            this.lock.unlock();
-        }
-    }
-
-    /** How many ended jobs the calling thread is reporting (from a listener or handler). */
-    private int callerPublishingLocked() {
-        int count = 0;
-        for (Job<?> job = this.publishingHead; job != null; job = job.next) {
-            if (job.publisher == Thread.currentThread()) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /** The shielded task of this scheduler that the calling thread runs, if any. O(shields). */
-    private Shield<?> callerShieldLocked() {
-        Thread current = Thread.currentThread();
-        for (Shield<?> shield : this.shields) {
-            if (shield.runsOn(current)) {
-                return shield;
-            }
-        }
-        return null;
-    }
-
-    /** The active jobs that the calling thread has taken on to run next. O(active). */
-    private List<Job<?>> carriedByCaller() {
-        Thread current = Thread.currentThread();
-        List<Job<?>> carried = new ArrayList<>(1);
-        this.lock.lock();
-        try {
-            for (Job<?> job = this.activeHead; job != null; job = job.next) {
-                if (job.carrier == current) {
-                    carried.add(job);
-                }
-            }
-        } finally {
-            this.lock.unlock();
-        }
-        return carried;
-    }
-
-    /** The active job of this scheduler that the calling thread runs, if any. O(active). */
-    private Job<?> callerJobLocked() {
-        Thread current = Thread.currentThread();
-        for (Job<?> job = this.activeHead; job != null; job = job.next) {
-            if (job.runsOn(current)) {
-                return job;
-            }
-        }
-        return null;
+        this.closing.close();
     }
 
     // ---- exceptions ----
@@ -1261,45 +467,43 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     public void callExceptionHandler(ExceptionContext context) {
         Objects.requireNonNull(context, "context");
-        ExceptionHandler handler = this.settings.exceptionHandler;
-        if (handler != null) {
-            handler.handle(this, context);
-        } else {
-            Logging.log(context);
-        }
+        this.reports.call(context);
     }
 
-    /** Reports on a job or closing thread, where a failing handler must not break anything. */
-    void report(ExceptionContext context) {
-        try {
-            callExceptionHandler(context);
-        } catch (RuntimeException | Error e) {
-            Logging.LOGGER.log(System.Logger.Level.ERROR,
-                    "Exception handler failed on: " + Logging.describe(context), e);
-        }
+    // ---- the rooms, for the core's own classes ----
+
+    Admission admission() {
+        return this.admission;
     }
 
-    void closeTimedOut(Job<?> job) {
-        if (this.listener != null) {
-            this.listener.onCloseTimeout(job);
-        }
+    Dispatcher dispatcher() {
+        return this.dispatcher;
     }
 
-    JobListener listener() {
-        return this.listener;
+    Ending ending() {
+        return this.ending;
     }
 
-    private List<StackTraceElement> spawnSite() {
-        if (!this.settings.captureSpawnSite) {
-            return List.of();
+    Reports reports() {
+        return this.reports;
+    }
+
+    Listeners listeners() {
+        return this.listeners;
+    }
+
+    /** Job.close() of a queued job: it leaves the queue and ends, cancelled. False if not queued. */
+    boolean discard(Job<?> job) {
+        if (!this.admission.discard(job)) {
+            return false;
         }
-        StackTraceElement[] frames = new Throwable().getStackTrace();
-        int first = 0;
-        while (first < frames.length
-                && frames[first].getClassName().equals(JobScheduler.class.getName())) {
-            first++;
-        }
-        return List.of(Arrays.copyOfRange(frames, first, frames.length));
+        this.ending.endDropped(job);
+        return true;
+    }
+
+    /** Job.close() of a job that had a slot but had not started: it ends here. */
+    void endUnstarted(Job<?> job) {
+        this.ending.endUnstarted(job);
     }
 
     // ---- the Collection view ----
@@ -1311,12 +515,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     @Override
     public int size() {
-        this.lock.lock();
-        try {
-            return this.activeCount + pendingCount();
-        } finally {
-            this.lock.unlock();
-        }
+        return this.admission.size();
     }
 
     /**
@@ -1337,7 +536,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     @Override
     public boolean contains(Object o) {
-        return o instanceof Job<?> job && job.scheduler == this && job.state != Job.GONE;
+        return o instanceof Job<?> job && job.scheduler == this && this.admission.contains(job);
     }
 
     /**
@@ -1393,23 +592,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     }
 
     private Job<?>[] snapshot() {
-        this.lock.lock();
-        try {
-            takeInboxLocked();
-            Job<?>[] jobs = new Job<?>[this.activeCount + pendingCount()];
-            int i = 0;
-            for (Job<?> job = this.activeHead; job != null; job = job.next) {
-                jobs[i++] = job;
-            }
-            for (Job<?> job : this.pending) {
-                if (job.state == Job.PENDING) {
-                    jobs[i++] = job;
-                }
-            }
-            return i == jobs.length ? jobs : Arrays.copyOf(jobs, i);
-        } finally {
-            this.lock.unlock();
-        }
+        return this.admission.snapshot().toArray(new Job<?>[0]);
     }
 
     /**
@@ -1505,7 +688,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     @Override
     public String toString() {
-        return "JobScheduler[" + (this.closed ? "closed " : "") + "jobs=" + size() + "]";
+        return "JobScheduler[" + (isClosed() ? "closed " : "") + "jobs=" + size() + "]";
     }
 
     // ---- building ----
@@ -1719,32 +902,14 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
          * @return a new scheduler with these settings
          */
         public JobScheduler build() {
-            return new JobScheduler(this);
+            return new JobScheduler(settings());
         }
-    }
 
-    /** The immutable copy of a builder's settings. */
-    private static final class Settings {
-        final int limit;
-        final int pendingLimit;
-        final Duration closeTimeout;
-        final Duration waitTimeout;
-        final ExceptionHandler exceptionHandler;
-        final String name;
-        final boolean captureSpawnSite;
-        final UnaryOperator<Runnable> taskDecorator;
-        final List<JobListener> listeners;
-
-        Settings(Builder builder) {
-            this.limit = builder.limit;
-            this.pendingLimit = builder.pendingLimit;
-            this.closeTimeout = builder.closeTimeout;
-            this.waitTimeout = builder.waitTimeout;
-            this.exceptionHandler = builder.exceptionHandler;
-            this.name = builder.name;
-            this.captureSpawnSite = builder.captureSpawnSite;
-            this.taskDecorator = builder.taskDecorator;
-            this.listeners = List.copyOf(builder.listeners);
+        private Settings settings() {
+            return new Settings(this.limit, this.pendingLimit, this.closeTimeout, this.waitTimeout,
+                    this.exceptionHandler, this.name, this.executor, this.threadFactory,
+                    this.virtualThreads, this.captureSpawnSite, this.taskDecorator, this.listeners,
+                    this.paused);
         }
     }
 }

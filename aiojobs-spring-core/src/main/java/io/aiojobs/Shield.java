@@ -6,18 +6,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Work that the caller cannot cancel: a task on its own thread, or a stage being tracked. Only
- * the scheduler's {@code close()} stops it. It stays in the scheduler until the work itself has
- * ended: for a task, until its body returns, not merely until its result is settled.
+ * Work that the caller cannot cancel: a task on a thread of its own, or a stage being tracked.
+ * Only the scheduler's {@code close()} stops it. It stays in the scheduler until the work itself
+ * has ended: for a task, until its body returns, not merely until its result is settled.
+ *
+ * <p>Thread-safe. {@code thread} and {@code cancelled} are guarded by this object's monitor
+ * (held for a few instructions, never while the task runs); {@code result} is a
+ * {@code CompletableFuture}, safe on its own.
  */
-final class Shield<T> {
+final class Shield<T> implements Runnable {
 
     private final JobScheduler scheduler;
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final CompletionStage<T> stage;
     private Callable<T> task;
-    // Volatile for runsOn(), which the scheduler calls under its lock (never this monitor).
-    private volatile Thread thread;
+    private Thread thread;
     private boolean cancelled;
 
     private Shield(JobScheduler scheduler, Callable<T> task, CompletionStage<T> stage) {
@@ -49,71 +52,67 @@ final class Shield<T> {
         return view;
     }
 
-    /** For a stage: follow it until it completes. May run {@link #ended} at once. */
+    /** For a stage: follow it until it completes. May end the shield at once. */
     void track() {
         this.stage.whenComplete((value, error) -> {
             if (error == null) {
                 this.result.complete(value);
             } else {
-                this.result.completeExceptionally(error instanceof java.util.concurrent.CompletionException
-                        && error.getCause() != null ? error.getCause() : error);
+                this.result.completeExceptionally(Outcomes.unwrap(error));
             }
-            this.scheduler.shieldEnded(this);
+            this.scheduler.admission().removeShield(this);
         });
     }
 
-    /** For a task: run it on the current thread. */
-    void run() {
+    /** For a task: run it on the current thread, marked as this shield's (Worker.shield). */
+    @Override
+    public void run() {
         synchronized (this) {
             if (this.cancelled) {
-                this.result.cancel(false);
-                this.task = null;
-                this.scheduler.shieldEnded(this);
+                end(null, null, true);
                 return;
             }
             this.thread = Thread.currentThread();
         }
+        Worker marker = Worker.of(this.scheduler);
+        Shield<?> outer = marker.shield;
+        marker.shield = this;
         T value = null;
         Throwable error = null;
         try {
             value = this.task.call();
         } catch (Throwable e) {
             error = e;
+        } finally {
+            marker.shield = outer;
+            marker.release();
         }
         boolean wasCancelled;
         synchronized (this) {
             this.thread = null;
-            this.task = null;
             wasCancelled = this.cancelled;
         }
-        Thread.interrupted();
-        if (error instanceof InterruptedException || (wasCancelled && error == null)) {
-            this.result.cancel(false);
-        } else if (error != null) {
-            this.result.completeExceptionally(error);
-        } else {
-            this.result.complete(value);
-        }
-        this.scheduler.shieldEnded(this);
+        Thread.interrupted(); // nobody interrupts on this shield's behalf once thread is cleared
+        end(value, error, wasCancelled);
     }
 
     /** The executor refused the task: a failure, unless close() had cancelled it already. */
-    void rejected(RuntimeException error) {
+    void rejected(Throwable error) {
         boolean wasCancelled;
         synchronized (this) {
-            this.task = null;
             wasCancelled = this.cancelled;
         }
-        if (wasCancelled) {
-            this.result.cancel(false);
-        } else {
-            this.result.completeExceptionally(error);
-        }
-        this.scheduler.shieldEnded(this);
+        end(null, wasCancelled ? null : error, wasCancelled);
     }
 
-    boolean runsOn(Thread candidate) {
-        return this.thread == candidate;
+    private void end(T value, Throwable error, boolean stopRequested) {
+        this.task = null;
+        switch (Outcomes.of(error, stopRequested)) {
+            case SUCCESS -> this.result.complete(value);
+            case FAILURE -> this.result.completeExceptionally(error);
+            default -> this.result.cancel(false);
+        }
+        this.scheduler.admission().removeShield(this);
     }
 
     /** The scheduler is closing: interrupt the task, or cancel the stage. */

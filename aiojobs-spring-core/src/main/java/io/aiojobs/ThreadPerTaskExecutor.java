@@ -1,17 +1,16 @@
 package io.aiojobs;
 
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a new thread for every task (Java 17 has no {@code Executors.newThreadPerTaskExecutor}).
- * It does not track its threads: the scheduler tracks its jobs, and waits for them itself.
+ * Starts a new thread for every task (Java 17 has no {@code Executors.newThreadPerTaskExecutor}):
+ * what jobs run on with virtual threads. It tracks no thread: the scheduler tracks its jobs, and
+ * waits for them itself. Thread-safe.
  */
-final class ThreadPerTaskExecutor extends AbstractExecutorService {
+final class ThreadPerTaskExecutor implements Executor {
 
     private final ThreadFactory factory;
     private volatile boolean shutdown;
@@ -20,6 +19,10 @@ final class ThreadPerTaskExecutor extends AbstractExecutorService {
         this.factory = Objects.requireNonNull(factory, "factory");
     }
 
+    /**
+     * @throws RejectedExecutionException after {@link #shutdown()}, or when the factory makes no
+     *     thread
+     */
     @Override
     public void execute(Runnable task) {
         if (this.shutdown) {
@@ -32,29 +35,8 @@ final class ThreadPerTaskExecutor extends AbstractExecutorService {
         thread.start();
     }
 
-    @Override
-    public void shutdown() {
+    /** Refuses new tasks; threads already started run on. */
+    void shutdown() {
         this.shutdown = true;
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-        this.shutdown = true;
-        return List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-        return this.shutdown;
-    }
-
-    @Override
-    public boolean isTerminated() {
-        return this.shutdown;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-        return this.shutdown;
     }
 }

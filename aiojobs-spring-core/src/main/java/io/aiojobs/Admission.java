@@ -1,0 +1,412 @@
+package io.aiojobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Who may run: the limit, the pending queue, the shields, and whether the scheduler is paused or
+ * closed. This is where the limit is enforced and where {@code spawn} blocks.
+ *
+ * <p>{@link #lock} is the core's only lock. It guards the {@link PendingQueue}, the
+ * {@link ActiveSet}, {@code shields}, {@code paused}, {@code blockedSpawners}, the numbering of
+ * jobs, writes of {@code closed} and {@code idleWaiters}, and every move of a job out of the
+ * {@code PENDING} state. Nothing else is called while it is held: no task, listener, exception
+ * handler, decorator, executor or thread factory, and no wait for a job; so there is no lock
+ * order to keep but "take it last, hold it briefly". The invariant it keeps: while a slot is
+ * free and the scheduler is neither paused nor closed, no job is pending.
+ *
+ * <p>{@code reporting} counts the jobs that have left but whose end is still being told
+ * (listeners, exception handler): {@code waitAndClose} waits for them too. It is atomic because
+ * it is decremented without the lock; the thread that decrements then reads {@code idleWaiters},
+ * and a waiter writes {@code idleWaiters} before it reads {@code reporting}, so one of the two
+ * always sees the other (both are volatile).
+ */
+final class Admission {
+
+    /** Signals to waiters when this much work or less is left (each waiter may be up to this much itself). */
+    private static final int NEARLY_IDLE = 3;
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a place frees in the pending queue, for spawners blocked on a full one. */
+    private final Condition notFull = this.lock.newCondition();
+    /** Signalled when little work is left, for awaitIdle and close. */
+    private final Condition idle = this.lock.newCondition();
+    private final PendingQueue pending;
+    private final ActiveSet active;
+    private final Set<Shield<?>> shields = new HashSet<>();
+    private final AtomicInteger reporting = new AtomicInteger();
+    /** Written under the lock; read without it by isClosed() and spawners' first check. */
+    private volatile boolean closed;
+    private boolean paused;
+    private int blockedSpawners;
+    /** Written under the lock; read without it by reportingEnded(). */
+    private volatile int idleWaiters;
+    /** How many jobs were ever admitted: the number of the newest (job-N). */
+    private long admitted;
+
+    Admission(int limit, int pendingLimit, boolean paused) {
+        this.active = new ActiveSet(limit);
+        this.pending = new PendingQueue(pendingLimit);
+        this.paused = paused;
+    }
+
+    int activeCount() {
+        return this.active.size();
+    }
+
+    int pendingCount() {
+        return this.pending.size();
+    }
+
+    boolean isClosed() {
+        return this.closed;
+    }
+
+    boolean isPaused() {
+        return this.paused; // a stale read is harmless: it only ever turns false
+    }
+
+    // ---- spawning ----
+
+    /**
+     * Admits a new job: gives it a slot if one is free (returns {@code true}: the caller
+     * dispatches it), else queues it (returns {@code false}). A full queue blocks the caller for
+     * up to {@code queueNanos}, forever when negative; a paused scheduler never blocks.
+     *
+     * @throws RejectedExecutionException if closed (also while blocked), or interrupted
+     * @throws QueueFullException if the queue stayed full for {@code queueNanos}
+     */
+    boolean admit(Job<?> job, long queueNanos) {
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                throw new RejectedExecutionException(JobScheduler.CLOSED_MESSAGE);
+            }
+            if (!this.paused && this.active.hasFreeSlot()) {
+                job.number(++this.admitted);
+                job.activate();
+                this.active.add(job);
+                return true;
+            }
+            boolean waited = !this.paused && !this.pending.hasRoom();
+            if (waited) {
+                awaitRoomLocked(queueNanos);
+            }
+            job.number(++this.admitted);
+            this.pending.add(job);
+            // Blocked while a slot freed: the pending jobs ahead have started; this one may too.
+            boolean startsNow = !this.paused && promoteIfFreeLocked(job);
+            if (waited && this.pending.hasRoom()) {
+                roomFreedLocked(); // woken for a place it did not take, or one of several
+            }
+            return startsNow;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    private boolean promoteIfFreeLocked(Job<?> job) {
+        if (!this.active.hasFreeSlot() || this.pending.size() != 1) {
+            return false;
+        }
+        Job<?> first = this.pending.poll();
+        first.activate();
+        this.active.add(first);
+        return true; // the queue held this job alone, so first is job
+    }
+
+    private void awaitRoomLocked(long queueNanos) {
+        long nanos = queueNanos;
+        this.blockedSpawners++;
+        try {
+            while (!this.pending.hasRoom()) {
+                if (queueNanos >= 0 && nanos <= 0) {
+                    passOnRoomLocked();
+                    throw new QueueFullException("The pending queue is full (" + this.pending.limit()
+                            + " jobs) and stayed full for " + Duration.ofNanos(queueNanos));
+                }
+                try {
+                    if (queueNanos < 0) {
+                        this.notFull.await();
+                    } else {
+                        nanos = this.notFull.awaitNanos(nanos);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    passOnRoomLocked();
+                    throw new RejectedExecutionException(
+                            "Interrupted while waiting for a place in the pending queue", e);
+                }
+                if (this.closed) {
+                    throw new RejectedExecutionException(JobScheduler.CLOSED_MESSAGE);
+                }
+            }
+        } finally {
+            this.blockedSpawners--;
+        }
+    }
+
+    /** A signal this spawner may have taken, for a place it will not use, goes to the next one. */
+    private void passOnRoomLocked() {
+        if (this.blockedSpawners > 1 && this.pending.hasRoom()) {
+            this.notFull.signal();
+        }
+    }
+
+    private void roomFreedLocked() {
+        if (this.blockedSpawners > 0) {
+            this.notFull.signal();
+        }
+    }
+
+    // ---- ending ----
+
+    /**
+     * An active job has ended (or was closed before it started): it gives its slot back, straight
+     * to the oldest pending job if one may start, which is returned activated, to be run next.
+     * Returns null, freeing nothing, if closing gave up on the job already.
+     */
+    Job<?> leave(Job<?> job) {
+        this.lock.lock();
+        try {
+            Job<?> next = this.closed || this.paused ? null : this.pending.poll();
+            if (next == null) {
+                if (this.active.remove(job)) {
+                    signalIfNearlyIdleLocked();
+                }
+                return null;
+            }
+            next.activate();
+            if (!this.active.handOver(job, next)) {
+                this.active.add(next); // not reached: an open scheduler never gives up on a job
+            }
+            roomFreedLocked();
+            return next;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Closes a queued job: it leaves the queue, ended. False if it was not queued any more. */
+    boolean discard(Job<?> job) {
+        this.lock.lock();
+        try {
+            if (!job.discard()) {
+                return false;
+            }
+            this.pending.remove(job);
+            roomFreedLocked();
+            signalIfNearlyIdleLocked();
+            return true;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Unpauses; returns the pending jobs that now have a slot, activated, to be dispatched. */
+    List<Job<?>> resume() {
+        List<Job<?>> started = new ArrayList<>();
+        this.lock.lock();
+        try {
+            if (!this.paused) {
+                return started;
+            }
+            this.paused = false;
+            Job<?> job;
+            while (this.active.hasFreeSlot() && (job = this.pending.poll()) != null) {
+                job.activate();
+                this.active.add(job);
+                started.add(job);
+            }
+            roomFreedLocked();
+        } finally {
+            this.lock.unlock();
+        }
+        return started;
+    }
+
+    // ---- shields ----
+
+    void addShield(Shield<?> shield) {
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                throw new RejectedExecutionException(JobScheduler.CLOSED_MESSAGE);
+            }
+            this.shields.add(shield);
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    void removeShield(Shield<?> shield) {
+        this.lock.lock();
+        try {
+            if (this.shields.remove(shield)) {
+                signalIfNearlyIdleLocked();
+            }
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    // ---- idleness ----
+
+    /** A job that is about to leave will have its end told: waitAndClose waits for that too. */
+    void reportingStarted() {
+        this.reporting.incrementAndGet();
+    }
+
+    void reportingEnded() {
+        if (this.reporting.decrementAndGet() <= NEARLY_IDLE && this.idleWaiters > 0) {
+            this.lock.lock();
+            try {
+                this.idle.signalAll();
+            } finally {
+                this.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits until at most {@code self} pieces of work are left (the caller's own job, shield or
+     * report), or the scheduler is closed.
+     *
+     * @return true if so, false if the time ran out or the caller was interrupted (flag restored)
+     */
+    boolean awaitIdle(long nanos, int self) {
+        this.lock.lock();
+        try {
+            this.idleWaiters++;
+            try {
+                while (!this.closed && workLocked() > self) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = this.idle.awaitNanos(nanos);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                this.idleWaiters--;
+            }
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    private int workLocked() {
+        return this.active.size() + this.pending.size() + this.shields.size() + this.reporting.get();
+    }
+
+    private void signalIfNearlyIdleLocked() {
+        if (this.idleWaiters > 0 && this.active.size() + this.shields.size() <= NEARLY_IDLE) {
+            this.idle.signalAll();
+        }
+    }
+
+    // ---- closing ----
+
+    /** What close() found to stop: the pending jobs it dropped (ended), the active ones and the shields. */
+    record Closing(List<Job<?>> dropped, List<Job<?>> active, List<Shield<?>> shields) {
+    }
+
+    /** Marks the scheduler closed and takes what is left; null if it was closed already. */
+    Closing close() {
+        this.lock.lock();
+        try {
+            if (this.closed) {
+                return null;
+            }
+            this.closed = true;
+            this.paused = false;
+            List<Job<?>> dropped = this.pending.drain();
+            for (Job<?> job : dropped) {
+                job.discard();
+            }
+            List<Job<?>> running = new ArrayList<>(this.active.size());
+            this.active.copyTo(running);
+            this.notFull.signalAll();
+            this.idle.signalAll();
+            return new Closing(dropped, running, new ArrayList<>(this.shields));
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} until no active job and no shield is left but the caller's own
+     * (at most {@code allowed}); then takes what is left out of the scheduler, given up on.
+     */
+    Closing awaitStopped(long nanos, int allowed, Job<?> selfJob, Shield<?> selfShield) {
+        this.lock.lock();
+        try {
+            this.idleWaiters++;
+            try {
+                while (nanos > 0 && this.active.size() + this.shields.size() > allowed) {
+                    nanos = this.idle.awaitNanos(nanos);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                this.idleWaiters--;
+            }
+            List<Job<?>> stuck = new ArrayList<>();
+            this.active.copyTo(stuck);
+            stuck.remove(selfJob);
+            for (Job<?> job : stuck) {
+                this.active.remove(job);
+            }
+            List<Shield<?>> stuckShields = new ArrayList<>(this.shields);
+            stuckShields.remove(selfShield);
+            this.shields.clear();
+            return new Closing(List.of(), stuck, stuckShields);
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    // ---- the collection view ----
+
+    /** Active jobs, then pending ones in queue order; one consistent instant. */
+    List<Job<?>> snapshot() {
+        this.lock.lock();
+        try {
+            List<Job<?>> jobs = new ArrayList<>(this.active.size() + this.pending.size());
+            this.active.copyTo(jobs);
+            this.pending.copyTo(jobs);
+            return jobs;
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Whether {@code job} is queued or holds a slot. */
+    boolean contains(Job<?> job) {
+        this.lock.lock();
+        try {
+            return job.isQueued() || this.active.contains(job);
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Active plus pending at one instant. */
+    int size() {
+        this.lock.lock();
+        try {
+            return this.active.size() + this.pending.size();
+        } finally {
+            this.lock.unlock();
+        }
+    }
+}
