@@ -10,7 +10,8 @@ import java.util.List;
  * <p>Not thread-safe: every method but {@link #size()} is called under {@link Admission}'s lock.
  * The set is a doubly linked list through {@link Job#prevActive}/{@link Job#nextActive} (fields
  * that serve this list alone), so that adding and removing cost a few writes and no
- * allocation. {@code size} is written with release stores and may be read from any thread.
+ * allocation. {@code size} is written with release stores (volatile ones when it drops) and
+ * may be read from any thread.
  */
 final class ActiveSet {
 
@@ -59,7 +60,9 @@ final class ActiveSet {
         if (!unlink(job)) {
             return false;
         }
-        SIZE.setRelease(this, this.size - 1);
+        // Volatile, not release: the thread that frees a slot then looks at the pending
+        // queue's inbox, and a lock-free spawner pushes then looks here (see Admission).
+        SIZE.setVolatile(this, this.size - 1);
         return true;
     }
 

@@ -22,6 +22,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * order to keep but "take it last, hold it briefly". The invariant it keeps: while a slot is
  * free and the scheduler is neither paused nor closed, no job is pending.
  *
+ * <p>One path takes no lock: a spawn that finds every slot busy pushes its job on the pending
+ * queue's inbox ({@link PendingQueue#offerLockFree}). A slot may free between its look at the
+ * slots and its push, and the thread that freed it may have looked at the inbox before the
+ * push: so the spawner looks at the slots again after the push, and the thread that frees a
+ * slot looks at the inbox again after the decrement (a volatile store, then a volatile read, on
+ * both sides: one of the two sees the other). Likewise close() sets {@code closed} before it
+ * empties the inbox, and a spawner that sees {@code closed} after its push takes the lock to
+ * find out whether its job was dropped (spawn returns it, cancelled) or came too late (its
+ * spawn throws).
+ *
  * <p>{@code reporting} counts the jobs that have left but whose end is still being told
  * (listeners, exception handler): {@code waitAndClose} waits for them too. It is atomic because
  * it is decremented without the lock; the thread that decrements then reads {@code idleWaiters},
@@ -44,12 +54,12 @@ final class Admission {
     private final AtomicInteger reporting = new AtomicInteger();
     /** Written under the lock; read without it by isClosed() and spawners' first check. */
     private volatile boolean closed;
-    private boolean paused;
-    private int blockedSpawners;
+    /** Written under the lock; read without it by the lock-free spawn path. */
+    private volatile boolean paused;
+    /** Written under the lock; read without it by the lock-free spawn path (which yields to them). */
+    private volatile int blockedSpawners;
     /** Written under the lock; read without it by reportingEnded(). */
     private volatile int idleWaiters;
-    /** How many jobs were ever admitted: the number of the newest (job-N). */
-    private long admitted;
 
     Admission(int limit, int pendingLimit, boolean paused) {
         this.active = new ActiveSet(limit);
@@ -76,57 +86,116 @@ final class Admission {
     // ---- spawning ----
 
     /**
-     * Admits a new job: gives it a slot if one is free (returns {@code true}: the caller
-     * dispatches it), else queues it (returns {@code false}). A full queue blocks the caller for
-     * up to {@code queueNanos}, forever when negative; a paused scheduler never blocks.
+     * Admits a new job: gives it a slot if one is free, else queues it. Returns the job to
+     * dispatch now, if any: this one, or an older one that a slot freed for meanwhile (then the
+     * caller calls {@link #promote()} until it returns null, since this one may fit too). A full
+     * queue blocks the caller for up to {@code queueNanos}, forever when negative; a paused
+     * scheduler never blocks.
      *
      * @throws RejectedExecutionException if closed (also while blocked), or interrupted
      * @throws QueueFullException if the queue stayed full for {@code queueNanos}
      */
-    boolean admit(Job<?> job, long queueNanos) {
+    Job<?> admit(Job<?> job, long queueNanos) {
+        if (this.blockedSpawners == 0 && !this.paused && !this.closed && !this.active.hasFreeSlot()
+                && this.pending.reserve()) {
+            this.pending.pushReserved(job);
+            // Pushed without the lock; look again (see the class comment).
+            return this.closed || this.active.hasFreeSlot() ? afterLockFreePush(job) : null;
+        }
         this.lock.lock();
         try {
             if (this.closed) {
                 throw new RejectedExecutionException(JobScheduler.CLOSED_MESSAGE);
             }
-            if (!this.paused && this.active.hasFreeSlot()) {
-                job.number(++this.admitted);
+            takeInboxLocked();
+            if (!this.paused && this.active.hasFreeSlot() && this.pending.size() == 0) {
                 job.activate();
                 this.active.add(job);
-                return true;
+                return job;
             }
-            boolean waited = !this.paused && !this.pending.hasRoom();
-            if (waited) {
-                awaitRoomLocked(queueNanos);
+            boolean waited = false;
+            if (this.paused) {
+                this.pending.addUnbounded(job);
+            } else {
+                waited = !this.pending.reserve();
+                if (waited) {
+                    awaitRoomLocked(queueNanos);
+                }
+                this.pending.addReserved(job);
             }
-            job.number(++this.admitted);
-            this.pending.add(job);
-            // Blocked while a slot freed: the pending jobs ahead have started; this one may too.
-            boolean startsNow = !this.paused && promoteIfFreeLocked(job);
+            // Older jobs pushed without the lock may have raced a freed slot: they go first.
+            Job<?> first = promoteLocked();
             if (waited && this.pending.hasRoom()) {
                 roomFreedLocked(); // woken for a place it did not take, or one of several
             }
-            return startsNow;
+            return first;
         } finally {
             this.lock.unlock();
         }
     }
 
-    private boolean promoteIfFreeLocked(Job<?> job) {
-        if (!this.active.hasFreeSlot() || this.pending.size() != 1) {
-            return false;
+    private Job<?> afterLockFreePush(Job<?> job) {
+        this.lock.lock();
+        try {
+            takeInboxLocked();
+            if (job.refusedAdmission()) {
+                throw new RejectedExecutionException(JobScheduler.CLOSED_MESSAGE);
+            }
+            return promoteLocked();
+        } finally {
+            this.lock.unlock();
         }
-        Job<?> first = this.pending.poll();
-        first.activate();
-        this.active.add(first);
-        return true; // the queue held this job alone, so first is job
+    }
+
+    /** The oldest pending job, given a free slot; null if none waits or no slot is free. */
+    Job<?> promote() {
+        this.lock.lock();
+        try {
+            takeInboxLocked();
+            return promoteLocked();
+        } finally {
+            this.lock.unlock();
+        }
+    }
+
+    private Job<?> promoteLocked() {
+        if (this.closed || this.paused || !this.active.hasFreeSlot()) {
+            return null;
+        }
+        Job<?> job = this.pending.poll();
+        if (job != null) {
+            job.activate();
+            this.active.add(job);
+            roomFreedLocked();
+        }
+        return job;
+    }
+
+    /**
+     * Moves the jobs pushed without the lock into the queue; once closed, refuses them instead
+     * (their spawners throw). Every path that looks at the queue under the lock calls it first.
+     */
+    private void takeInboxLocked() {
+        if (this.pending.inboxEmpty()) {
+            return;
+        }
+        List<Job<?>> taken = this.pending.takeInbox();
+        if (!this.closed) {
+            this.pending.append(taken);
+            return;
+        }
+        for (Job<?> job : taken) {
+            job.refuseAdmission();
+        }
+        this.pending.uncount(taken.size());
+        signalIfNearlyIdleLocked();
     }
 
     private void awaitRoomLocked(long queueNanos) {
         long nanos = queueNanos;
         this.blockedSpawners++;
         try {
-            while (!this.pending.hasRoom()) {
+            while (!this.pending.reserve()) {
                 if (queueNanos >= 0 && nanos <= 0) {
                     passOnRoomLocked();
                     throw new QueueFullException("The pending queue is full (" + this.pending.limit()
@@ -176,28 +245,43 @@ final class Admission {
     Job<?> leave(Job<?> job) {
         this.lock.lock();
         try {
-            Job<?> next = this.closed || this.paused ? null : this.pending.poll();
-            if (next == null) {
-                if (this.active.remove(job)) {
-                    signalIfNearlyIdleLocked();
+            boolean open = !this.closed && !this.paused;
+            if (open) {
+                takeInboxLocked();
+                Job<?> next = this.pending.poll();
+                if (next != null) {
+                    next.activate();
+                    if (!this.active.handOver(job, next)) {
+                        this.active.add(next); // not reached: an open scheduler gives up on no job
+                    }
+                    roomFreedLocked();
+                    return next;
                 }
+            }
+            if (!this.active.remove(job)) {
                 return null;
             }
-            next.activate();
-            if (!this.active.handOver(job, next)) {
-                this.active.add(next); // not reached: an open scheduler never gives up on a job
+            // A spawner that pushed before the decrement may have seen no free slot.
+            Job<?> next = open && !this.pending.inboxEmpty() ? promoteAfterInboxLocked() : null;
+            if (next == null) {
+                signalIfNearlyIdleLocked();
             }
-            roomFreedLocked();
             return next;
         } finally {
             this.lock.unlock();
         }
     }
 
+    private Job<?> promoteAfterInboxLocked() {
+        takeInboxLocked();
+        return promoteLocked();
+    }
+
     /** Closes a queued job: it leaves the queue, ended. False if it was not queued any more. */
     boolean discard(Job<?> job) {
         this.lock.lock();
         try {
+            takeInboxLocked();
             if (!job.discard()) {
                 return false;
             }
@@ -219,13 +303,11 @@ final class Admission {
                 return started;
             }
             this.paused = false;
+            takeInboxLocked();
             Job<?> job;
-            while (this.active.hasFreeSlot() && (job = this.pending.poll()) != null) {
-                job.activate();
-                this.active.add(job);
+            while ((job = promoteLocked()) != null) {
                 started.add(job);
             }
-            roomFreedLocked();
         } finally {
             this.lock.unlock();
         }
@@ -329,6 +411,8 @@ final class Admission {
             }
             this.closed = true;
             this.paused = false;
+            // After closed is set: a job pushed from here on is refused (takeInboxLocked).
+            this.pending.append(this.pending.takeInbox());
             List<Job<?>> dropped = this.pending.drain();
             for (Job<?> job : dropped) {
                 job.discard();
@@ -381,6 +465,7 @@ final class Admission {
     List<Job<?>> snapshot() {
         this.lock.lock();
         try {
+            takeInboxLocked();
             List<Job<?>> jobs = new ArrayList<>(this.active.size() + this.pending.size());
             this.active.copyTo(jobs);
             this.pending.copyTo(jobs);

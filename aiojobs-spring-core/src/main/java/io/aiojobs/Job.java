@@ -43,10 +43,24 @@ public final class Job<T> extends JobState {
     private volatile CountDownLatch announcing;
     private Thread announcer;
 
-    /** Set under the scheduler's lock at admission; read by any thread after. */
-    private long number;
+    /** 0 until the generated name is first asked for, then unique within the scheduler (CAS). */
+    private volatile long number;
     private volatile String name;
+    private static final VarHandle NUMBER;
 
+    static {
+        try {
+            NUMBER = MethodHandles.lookup().findVarHandle(Job.class, "number", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The link of the pending queue's inbox (PendingQueue): written by the spawner before its
+     * push, read by the lock holder that takes the inbox.
+     */
+    Job<?> nextPending;
     /** Links of the scheduler's active set (ActiveSet); guarded by the scheduler's lock. */
     Job<?> prevActive;
     Job<?> nextActive;
@@ -110,7 +124,16 @@ public final class Job<T> extends JobState {
      */
     public String getName() {
         String given = this.name;
-        return given != null ? given : "job-" + this.number;
+        if (given != null) {
+            return given;
+        }
+        long n = this.number;
+        if (n == 0) {
+            long made = this.scheduler.nextJobNumber();
+            long raced = (long) NUMBER.compareAndExchange(this, 0L, made);
+            n = raced != 0 ? raced : made;
+        }
+        return "job-" + n;
     }
 
     /**
@@ -333,11 +356,6 @@ public final class Job<T> extends JobState {
         } else {
             view.cancel(false);
         }
-    }
-
-    /** Numbers the job; under the scheduler's lock, at admission. */
-    void number(long number) {
-        this.number = number;
     }
 
     /** Whether the job is in the queue (PENDING). */

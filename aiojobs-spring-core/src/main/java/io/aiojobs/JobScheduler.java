@@ -108,6 +108,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private final Dispatcher dispatcher;
     private final Ending ending;
     private final Closing closing;
+    /** Numbers for generated job names, taken when a name is first asked for. */
+    private final java.util.concurrent.atomic.AtomicLong jobNumbers = new java.util.concurrent.atomic.AtomicLong();
 
     /** Creates a scheduler with all the defaults; see {@link Builder}. */
     public JobScheduler() {
@@ -293,15 +295,21 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         if (this.settings.taskDecorator() != null) {
             job.decorate(this.settings.taskDecorator());
         }
-        boolean startsNow = this.admission.admit(job, queueNanos);
+        Job<?> first = this.admission.admit(job, queueNanos);
         if (this.listeners != null) {
             // Other events of the job wait for this one (Job.awaitAnnounced), and none comes
             // if admit threw: onSpawned is heard first, and only of spawned jobs.
             this.listeners.spawned(job);
             job.announced();
         }
-        if (startsNow) {
-            this.dispatcher.dispatch(job);
+        if (first != null) {
+            this.dispatcher.dispatch(first);
+            if (first != job) {
+                // An older job took a slot freed while this one was queued: this one may fit too.
+                for (Job<?> next; (next = this.admission.promote()) != null; ) {
+                    this.dispatcher.dispatch(next);
+                }
+            }
         }
         return job;
     }
@@ -490,6 +498,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
     Listeners listeners() {
         return this.listeners;
+    }
+
+    long nextJobNumber() {
+        return this.jobNumbers.incrementAndGet();
     }
 
     /** Job.close() of a queued job: it leaves the queue and ends, cancelled. False if not queued. */

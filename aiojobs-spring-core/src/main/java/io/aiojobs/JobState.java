@@ -28,7 +28,9 @@ abstract class JobState {
      *   DONE     its outcome is published: await() and future() show it.
      *
      *   PENDING -> ACTIVE    a slot frees or is free (under the scheduler's lock)
-     *   PENDING -> ENDED     closed while queued: cancelled (under the scheduler's lock)
+     *   PENDING -> ENDED     closed while queued: cancelled (under the scheduler's lock); or,
+     *                        with NOT_ADMITTED, pushed to the inbox after close(): its spawn
+     *                        throws, nothing is told
      *   ACTIVE  -> RUNNING   a worker claims it
      *   ACTIVE  -> ENDED     closed before its body started (cancelled), or refused by the
      *                        executor (failed); the worker that later gets it finds it ended
@@ -46,7 +48,7 @@ abstract class JobState {
      * outcome is a failure. REPORTED: the failure goes (or went) to the exception handler, set
      * when the job ends with no waiter, or when the last waiter leaves without having taken it.
      * OBSERVED: a waiter took the failure (await or close returned it). One CAS sets REPORTED,
-     * so a failure is reported exactly once.
+     * so a failure is reported exactly once. NOT_ADMITTED: see PENDING -> ENDED.
      */
     static final int PENDING = 0;
     static final int ACTIVE = 1;
@@ -59,6 +61,7 @@ abstract class JobState {
     private static final int FAILED = 1 << 4;
     private static final int REPORTED = 1 << 5;
     private static final int OBSERVED = 1 << 6;
+    private static final int NOT_ADMITTED = 1 << 7;
     private static final int ONE_WAITER = 1 << 8;
 
     private volatile int state;
@@ -124,6 +127,18 @@ abstract class JobState {
         } while (!cas(s, withStage(s, ENDED)));
         this.outcome = JobListener.Outcome.CANCELLED;
         return true;
+    }
+
+    /** PENDING -> ENDED, NOT_ADMITTED: came to the inbox after close; under the scheduler's lock. */
+    final void refuseAdmission() {
+        int s;
+        do {
+            s = this.state;
+        } while (!cas(s, withStage(s, ENDED) | NOT_ADMITTED));
+    }
+
+    final boolean refusedAdmission() {
+        return (this.state & NOT_ADMITTED) != 0;
     }
 
     /** ACTIVE -> RUNNING on the current thread; false if it was ended (closed) first. */
