@@ -35,7 +35,10 @@ public class AB {
                     cs.add(t::execute);
                 }
             } else {
-                URL[] urls = { new File(System.getProperty("ab.dir", ".") + "/adapter-" + nv[0]).toURI().toURL(), new File(nv[1]).toURI().toURL() };
+                // NAME+l: the same build with a listener that does nothing (the listener path's cost).
+                String build = nv[0].endsWith("+l") ? nv[0].substring(0, nv[0].length() - 2) : nv[0];
+                System.setProperty("ab.listener", String.valueOf(nv[0].endsWith("+l") || Boolean.getBoolean("ab.listener.all")));
+                URL[] urls = { new File(System.getProperty("ab.dir", ".") + "/adapter-" + build).toURI().toURL(), new File(nv[1]).toURI().toURL() };
                 ClassLoader cl = new URLClassLoader(urls, AB.class.getClassLoader());
                 @SuppressWarnings("unchecked")
                 Consumer<Runnable> c = (Consumer<Runnable>) cl.loadClass("ab.Adapter").getConstructor(int.class, boolean.class).newInstance(limit, virtual);

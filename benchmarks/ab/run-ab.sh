@@ -2,7 +2,9 @@
 # A/B: the core at a git revision against the working tree's core, in one JVM, alternating
 # batches with a raw baseline (see AB.java). Steadier than separate JMH forks on a shared
 # machine, since both builds see the same load. Usage:
-#   benchmarks/ab/run-ab.sh [REV=main] [LIMIT=16] [ROUNDS=150] [platform|virtual] [-Dab.listener=true]
+#   benchmarks/ab/run-ab.sh [REV=main] [LIMIT=16] [ROUNDS=150] [platform|virtual] [-Dab.listener.all=true]
+# With AB_LISTENER=1, the working tree's core is also measured with a listener that does
+# nothing ("b+l"), in the same rounds: the listener path's cost against no listener.
 # Virtual threads need JAVA_HOME pointing at JDK 21+. LIMIT must be at least 1.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,4 +23,6 @@ for v in a b; do
 done
 "$JAVAC" -d "$W" "$HERE/AB.java"
 echo "a = $REV, b = working tree"
-"$JAVA" -Dab.dir="$W" $EXTRA -cp "$W" AB "$LIMIT" "$ROUNDS" "$THREADS" a="$W/core-a" b="$W/core-b" tpe=tpe
+WITH_LISTENER=()
+if [ "${AB_LISTENER:-}" = 1 ]; then WITH_LISTENER=(b+l="$W/core-b"); fi
+"$JAVA" -Dab.dir="$W" $EXTRA -cp "$W" AB "$LIMIT" "$ROUNDS" "$THREADS" a="$W/core-a" b="$W/core-b" "${WITH_LISTENER[@]}" tpe=tpe

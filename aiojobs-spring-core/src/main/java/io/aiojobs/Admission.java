@@ -1,12 +1,13 @@
 package io.aiojobs;
 
+// Over 400 lines; it cannot be split without spreading the one lock: see the class comment.
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #lock} is the core's only lock. It guards the {@link PendingQueue}, the
  * {@link ActiveSet}, {@code shields}, {@code paused}, {@code blockedSpawners}, the numbering of
- * jobs, writes of {@code closed} and {@code idleWaiters}, and every move of a job out of the
+ * jobs, writes of {@code closed}, and every move of a job out of the
  * {@code PENDING} state. Nothing else is called while it is held: no task, listener, exception
  * handler, decorator, executor or thread factory, and no wait for a job; so there is no lock
  * order to keep but "take it last, hold it briefly". The invariant it keeps: while a slot is
@@ -32,34 +33,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * find out whether its job was dropped (spawn returns it, cancelled) or came too late (its
  * spawn throws).
  *
- * <p>{@code reporting} counts the jobs that have left but whose end is still being told
- * (listeners, exception handler): {@code waitAndClose} waits for them too. It is atomic because
- * it is decremented without the lock; the thread that decrements then reads {@code idleWaiters},
- * and a waiter writes {@code idleWaiters} before it reads {@code reporting}, so one of the two
- * always sees the other (both are volatile).
+ * <p>Why this file passes 400 lines and cannot be split: it holds every critical section of the
+ * one lock, on purpose, so that what the lock guards and every place that holds it can be read
+ * together; the structures it guards are rooms of their own.
+ *
+ * <p>What waitAndClose and close wait on is a condition of this lock, in {@link Idleness}.
  */
 final class Admission {
-
-    /** Signals to waiters when this much work or less is left (each waiter may be up to this much itself). */
-    private static final int NEARLY_IDLE = 3;
 
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a place frees in the pending queue, for spawners blocked on a full one. */
     private final Condition notFull = this.lock.newCondition();
-    /** Signalled when little work is left, for awaitIdle and close. */
-    private final Condition idle = this.lock.newCondition();
     private final PendingQueue pending;
     private final ActiveSet active;
     private final Set<Shield<?>> shields = new HashSet<>();
-    private final AtomicInteger reporting = new AtomicInteger();
+    final Idleness idleness = new Idleness(this.lock);
     /** Written under the lock; read without it by isClosed() and spawners' first check. */
     private volatile boolean closed;
     /** Written under the lock; read without it by the lock-free spawn path. */
     private volatile boolean paused;
     /** Written under the lock; read without it by the lock-free spawn path (which yields to them). */
     private volatile int blockedSpawners;
-    /** Written under the lock; read without it by reportingEnded(). */
-    private volatile int idleWaiters;
 
     Admission(int limit, int pendingLimit, boolean paused) {
         this.active = new ActiveSet(limit);
@@ -341,22 +335,6 @@ final class Admission {
 
     // ---- idleness ----
 
-    /** A job that is about to leave will have its end told: waitAndClose waits for that too. */
-    void reportingStarted() {
-        this.reporting.incrementAndGet();
-    }
-
-    void reportingEnded() {
-        if (this.reporting.decrementAndGet() <= NEARLY_IDLE && this.idleWaiters > 0) {
-            this.lock.lock();
-            try {
-                this.idle.signalAll();
-            } finally {
-                this.lock.unlock();
-            }
-        }
-    }
-
     /**
      * Waits until at most {@code self} pieces of work are left (the caller's own job, shield or
      * report), or the scheduler is closed.
@@ -366,34 +344,18 @@ final class Admission {
     boolean awaitIdle(long nanos, int self) {
         this.lock.lock();
         try {
-            this.idleWaiters++;
-            try {
-                while (!this.closed && workLocked() > self) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    nanos = this.idle.awaitNanos(nanos);
-                }
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } finally {
-                this.idleWaiters--;
-            }
+            return this.idleness.awaitLocked(nanos, () -> this.closed || workLocked() <= self);
         } finally {
             this.lock.unlock();
         }
     }
 
     private int workLocked() {
-        return this.active.size() + this.pending.size() + this.shields.size() + this.reporting.get();
+        return this.active.size() + this.pending.size() + this.shields.size() + this.idleness.reporting();
     }
 
     private void signalIfNearlyIdleLocked() {
-        if (this.idleWaiters > 0 && this.active.size() + this.shields.size() <= NEARLY_IDLE) {
-            this.idle.signalAll();
-        }
+        this.idleness.signalIfNearlyIdleLocked(this.active.size() + this.shields.size());
     }
 
     // ---- closing ----
@@ -420,7 +382,7 @@ final class Admission {
             List<Job<?>> running = new ArrayList<>(this.active.size());
             this.active.copyTo(running);
             this.notFull.signalAll();
-            this.idle.signalAll();
+            this.idleness.signalAllLocked();
             return new Closing(dropped, running, new ArrayList<>(this.shields));
         } finally {
             this.lock.unlock();
@@ -434,16 +396,7 @@ final class Admission {
     Closing awaitStopped(long nanos, int allowed, Job<?> selfJob, Shield<?> selfShield) {
         this.lock.lock();
         try {
-            this.idleWaiters++;
-            try {
-                while (nanos > 0 && this.active.size() + this.shields.size() > allowed) {
-                    nanos = this.idle.awaitNanos(nanos);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                this.idleWaiters--;
-            }
+            this.idleness.awaitLocked(nanos, () -> this.active.size() + this.shields.size() <= allowed);
             List<Job<?>> stuck = new ArrayList<>();
             this.active.copyTo(stuck);
             stuck.remove(selfJob);

@@ -12,7 +12,7 @@ import java.util.List;
  * <p>Stateless but for final references; thread-safe. The thread that moved a job to ENDED is
  * the only one to call it for that job. While it tells of the end, that thread is marked as
  * reporting it ({@link Worker#reporting}), and, when there is something to tell besides waking
- * waiters, counted in {@link Admission}'s {@code reporting}, so that waitAndClose waits for the
+ * waiters, counted in {@link Idleness}'s {@code reporting}, so that waitAndClose waits for the
  * telling but a callback of it that calls waitAndClose does not wait for itself.
  */
 final class Ending {
@@ -72,7 +72,7 @@ final class Ending {
     /** A pending job that was closed (it never ran, and held no slot). */
     void endDropped(Job<?> job) {
         if (this.listeners != null) {
-            this.admission.reportingStarted();
+            this.admission.idleness.reportingStarted();
         }
         tell(job, this.listeners != null, null);
     }
@@ -81,7 +81,7 @@ final class Ending {
     private boolean told(Job<?> job) {
         boolean told = this.listeners != null || job.failed();
         if (told) {
-            this.admission.reportingStarted();
+            this.admission.idleness.reportingStarted();
         }
         return told;
     }
@@ -109,7 +109,7 @@ final class Ending {
             if (worker == null) {
                 marker.release();
             }
-            this.admission.reportingEnded();
+            this.admission.idleness.reportingEnded();
         }
     }
 }

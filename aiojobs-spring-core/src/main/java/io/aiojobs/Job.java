@@ -1,5 +1,8 @@
 package io.aiojobs;
 
+// Over 400 lines, and it cannot be split further: most of it is the public API's documentation;
+// the job's life (states and transitions) is in JobState, and the end of a job is told by Ending.
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;

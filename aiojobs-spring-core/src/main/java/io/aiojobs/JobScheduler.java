@@ -1,5 +1,9 @@
 package io.aiojobs;
 
+// This file cannot be split: the contract fixes the public Builder and ExceptionHandler as
+// members of this class, and most of its 900 lines are the public manual. Every method
+// delegates to a room of its own (listed below); none holds logic of its own beyond a few lines.
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
