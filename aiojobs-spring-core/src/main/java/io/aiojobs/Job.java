@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,9 +41,13 @@ public final class Job<T> extends JobState {
     private Callable<T> task;
     private Runnable runnable;
     private Runnable decorated;
-    /** Only with listeners: holds other events back until onSpawned has returned (see awaitAnnounced). */
-    private volatile CountDownLatch announcing;
-    private Thread announcer;
+    /**
+     * Only with listeners: the spawning thread until its onSpawned has returned, then null;
+     * other events of the job wait for that (awaitAnnounced). Written by the spawner; read by
+     * any thread. {@code announceWaiter} is the last thread that waits for it, to be unparked.
+     */
+    private volatile Thread announcer;
+    private volatile Thread announceWaiter;
 
     /** 0 until the generated name is first asked for, then unique within the scheduler (CAS). */
     private volatile long number;
@@ -86,7 +89,6 @@ public final class Job<T> extends JobState {
         this.spawnNanos = announced ? System.nanoTime() : CoarseClock.nanoTime();
         if (announced) {
             this.announcer = Thread.currentThread();
-            this.announcing = new CountDownLatch(1);
         }
     }
 
@@ -433,20 +435,26 @@ public final class Job<T> extends JobState {
         this.scheduler.reports().failed(this, this.failure);
     }
 
-    /** Lets the spawner's onSpawned come first: other threads wait for it (not the spawner itself). */
+    /**
+     * Lets the spawner's onSpawned come first: another thread about to tell of this job waits
+     * until it has returned. That wait happens only when a job is promoted, or closed, by
+     * another thread while its spawner is still in onSpawned. The spawner clears
+     * {@code announcer} and then unparks the waiter it sees; a waiter writes
+     * {@code announceWaiter} and then reads {@code announcer} (both volatile, so one sees the
+     * other), and parks for at most a millisecond at a time besides, so that two waiters at once
+     * (only one can be named) cannot miss the end. A latch per job did the same and cost a
+     * quarter of the listener path (A/B at limit 16).
+     */
     void awaitAnnounced() {
-        CountDownLatch latch = this.announcing;
-        if (latch == null || this.announcer == Thread.currentThread()) {
+        Thread spawner = this.announcer;
+        if (spawner == null || spawner == Thread.currentThread()) {
             return;
         }
+        this.announceWaiter = Thread.currentThread();
         boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        while (this.announcer != null) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, 1_000_000);
+            interrupted |= Thread.interrupted(); // else park would return at once, again and again
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -455,9 +463,11 @@ public final class Job<T> extends JobState {
 
     /** onSpawned has returned: other events may follow. */
     void announced() {
-        CountDownLatch latch = this.announcing;
-        this.announcing = null;
-        latch.countDown();
+        this.announcer = null;
+        Thread waiter = this.announceWaiter;
+        if (waiter != null) {
+            java.util.concurrent.locks.LockSupport.unpark(waiter);
+        }
     }
 
     List<StackTraceElement> spawnSite() {
