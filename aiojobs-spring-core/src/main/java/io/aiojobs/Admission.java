@@ -193,7 +193,7 @@ final class Admission {
                 if (queueNanos >= 0 && nanos <= 0) {
                     passOnRoomLocked();
                     throw new QueueFullException("The pending queue is full (" + this.pending.limit()
-                            + " jobs) and stayed full for " + Duration.ofNanos(queueNanos));
+                            + " jobs) and stayed full for " + Durations.format(Duration.ofNanos(queueNanos)));
                 }
                 try {
                     if (queueNanos < 0) {

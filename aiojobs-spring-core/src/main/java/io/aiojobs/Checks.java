@@ -19,7 +19,7 @@ final class Checks {
     static Duration nonNegative(Duration value, String what) {
         Objects.requireNonNull(value, () -> what + " must not be null");
         if (value.isNegative()) {
-            throw new IllegalArgumentException(what + " must be >= 0 but was " + value);
+            throw new IllegalArgumentException(what + " must be >= 0 but was " + Durations.format(value));
         }
         return value;
     }

@@ -20,11 +20,13 @@ final class Ending {
     private final JobScheduler scheduler;
     private final Admission admission;
     private final Listeners listeners;
+    private final Ledger ledger;
 
-    Ending(JobScheduler scheduler, Admission admission, Listeners listeners) {
+    Ending(JobScheduler scheduler, Admission admission, Listeners listeners, Ledger ledger) {
         this.scheduler = scheduler;
         this.admission = admission;
         this.listeners = listeners;
+        this.ledger = ledger;
     }
 
     /**
@@ -45,10 +47,15 @@ final class Ending {
     }
 
     /**
-     * A job closed after it got a slot but before its body started, by a thread that is not its
-     * worker: the job its slot passes to is dispatched before the end is told.
+     * A job that ended away from a worker of its: closed after it got a slot but before its body
+     * started, or an async job whose stage completed (or that was closed or timed out while it
+     * waited for it), on whatever thread did that. The job its slot passes to is dispatched
+     * (never run on this thread) before the end is told.
      */
-    void endUnstarted(Job<?> job) {
+    void endElsewhere(Job<?> job) {
+        if (this.listeners != null && job.startNanos != 0) {
+            job.runNanos = System.nanoTime() - job.startNanos; // an async job: it ran until now
+        }
         boolean told = told(job);
         Job<?> next = this.admission.leave(job);
         if (next != null) {
@@ -71,14 +78,20 @@ final class Ending {
 
     /** A pending job that was closed (it never ran, and held no slot). */
     void endDropped(Job<?> job) {
+        this.ledger.count(job.outcome);
         if (this.listeners != null) {
             this.admission.idleness.reportingStarted();
         }
         tell(job, this.listeners != null, null);
     }
 
-    /** Whether telling of the end calls anything (then counted as reporting from here on). */
+    /**
+     * Before the job leaves: its deadline goes, the shutdown ledger counts it, and the answer is
+     * whether telling of the end calls anything (then counted as reporting from here on).
+     */
     private boolean told(Job<?> job) {
+        job.clearDeadline();
+        this.ledger.count(job.outcome);
         boolean told = this.listeners != null || job.failed();
         if (told) {
             this.admission.idleness.reportingStarted();

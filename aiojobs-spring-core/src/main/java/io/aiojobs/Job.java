@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -75,6 +77,15 @@ public final class Job<T> extends JobState {
     private T value;
     long startNanos;
     long runNanos = -1;
+    /** The run timeout in nanoseconds, 0 for none; set at spawn, before the job is admitted. */
+    long timeoutNanos;
+    /** The timer's entry for this job (Deadlines), while it runs with a timeout; cleared at its end. */
+    private volatile ScheduledFuture<?> deadline;
+    /**
+     * An async job's stage, written by its runner before RUNNING -> WAITING and read by whoever
+     * moves it on from WAITING (the state's CAS orders the two).
+     */
+    private CompletionStage<? extends T> awaited;
     /** A job of {@code task}, or of {@code runnable} (then its result is null); one is null. */
     Job(JobScheduler scheduler, Callable<T> task, Runnable runnable, String name,
             List<StackTraceElement> spawnSite, boolean announced) {
@@ -108,7 +119,7 @@ public final class Job<T> extends JobState {
      */
     public boolean isActive() {
         int stage = stage();
-        return stage == ACTIVE || stage == RUNNING;
+        return stage >= ACTIVE && stage <= WAITING;
     }
 
     /**
@@ -167,6 +178,7 @@ public final class Job<T> extends JobState {
      *
      * @return the task's result
      * @throws Exception the very exception the task threw, not wrapped
+     * @throws JobTimeoutException if the job ran past its run timeout and was closed for it
      * @throws CancellationException if the job was closed before it finished
      * @throws InterruptedException if the waiting thread is interrupted; the job is not affected
      * @throws IllegalStateException if called from the job's own task, which would wait forever
@@ -183,6 +195,7 @@ public final class Job<T> extends JobState {
      * @return the task's result
      * @throws Exception the very exception the task threw, not wrapped
      * @throws TimeoutException if the job did not finish in time (it is closed then)
+     * @throws JobTimeoutException if the job ran past its run timeout and was closed for it
      * @throws CancellationException if the job was closed before it finished
      * @throws InterruptedException if the waiting thread is interrupted; the job is not affected
      * @throws NullPointerException if {@code timeout} is {@code null}
@@ -207,7 +220,8 @@ public final class Job<T> extends JobState {
 
     /**
      * Closes the job: a pending job never runs; an active job's thread is interrupted, and this
-     * call waits up to {@code timeout} for its task to end. No-op on a closed job. Called from
+     * call waits up to {@code timeout} for its task to end; an async job waiting for its stage
+     * has the stage cancelled and ends at once, cancelled. No-op on a closed job. Called from
      * the job's own task, it interrupts that task and returns at once.
      *
      * @param timeout how long to wait for the task to stop
@@ -282,7 +296,8 @@ public final class Job<T> extends JobState {
             return result(true);
         }
         int stage = stage();
-        if ((stage == RUNNING || stage == CLOSING) && this.runner == Thread.currentThread()) {
+        if ((stage == RUNNING || stage == CLOSING || stage == TIMED_OUT)
+                && this.runner == Thread.currentThread()) {
             throw new IllegalStateException("A job cannot await itself: " + this);
         }
         Worker.handOffIfCarried(this);
@@ -346,6 +361,9 @@ public final class Job<T> extends JobState {
             }
             throw Outcomes.asException(this.failure);
         }
+        if (this.outcome == JobListener.Outcome.TIMEOUT) {
+            throw timeoutException();
+        }
         CancellationException cancelled = new CancellationException("Job was closed: " + getName());
         if (this.failure != null) {
             cancelled.initCause(this.failure);
@@ -358,9 +376,17 @@ public final class Job<T> extends JobState {
             view.complete(this.value);
         } else if (this.outcome == JobListener.Outcome.FAILURE) {
             view.completeExceptionally(this.failure);
+        } else if (this.outcome == JobListener.Outcome.TIMEOUT) {
+            view.completeExceptionally(timeoutException()); // a CancellationException: isCancelled()
         } else {
             view.cancel(false);
         }
+    }
+
+    /** The exception of a job that timed out, naming it and its timeout. */
+    JobTimeoutException timeoutException() {
+        return new JobTimeoutException("Job " + getName() + " timed out after "
+                + Durations.format(Duration.ofNanos(this.timeoutNanos)));
     }
 
     /** Whether the job is in the queue (PENDING). */
@@ -379,7 +405,10 @@ public final class Job<T> extends JobState {
                 continue; // promoted meanwhile
             }
             if (found == ACTIVE) {
-                this.scheduler.endUnstarted(this);
+                this.scheduler.endElsewhere(this);
+            } else if (found == WAITING) {
+                cancelStage();
+                this.scheduler.endElsewhere(this);
             }
             return found;
         }
@@ -424,11 +453,78 @@ public final class Job<T> extends JobState {
         this.decorated = decorated;
     }
 
+    /**
+     * Makes this an async job of {@code body}, at spawn: its task calls the body and keeps the
+     * stage it returns, which the runner then waits for without a thread (Worker).
+     */
+    void async(Callable<? extends CompletionStage<T>> body) {
+        this.task = () -> {
+            CompletionStage<T> stage = body.call();
+            if (stage == null) {
+                throw new NullPointerException("The task of async job " + getName()
+                        + " returned null instead of a CompletionStage");
+            }
+            this.awaited = stage;
+            return null;
+        };
+    }
+
+    /** Whether the body just run gave a stage to wait for (an async job). By the runner. */
+    boolean gaveStage() {
+        return this.awaited != null;
+    }
+
+    /**
+     * Waits for the stage without a thread: when it completes, {@code completed} is called with
+     * what it threw (null for a value), on the completing thread, after the value is stored.
+     * The stage may be complete already: then on this thread, before this returns.
+     */
+    void listen(java.util.function.Consumer<Throwable> completed) {
+        try {
+            this.awaited.whenComplete((result, error) -> {
+                if (error == null) {
+                    this.value = result;
+                }
+                completed.accept(error == null ? null : Outcomes.unwrap(error));
+            });
+        } catch (Throwable broken) {
+            completed.accept(broken); // a stage whose whenComplete throws: the job fails with that
+        }
+    }
+
+    /** Cancels an async job's stage (closed, timed out); a stage that cannot be cancelled is left. */
+    void cancelStage() {
+        CompletionStage<? extends T> stage = this.awaited;
+        if (stage == null) {
+            return;
+        }
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (Throwable notCancellable) {
+            // UnsupportedOperationException, or a failing dependant: the job ends regardless.
+        }
+    }
+
+    /** Deadlines: the timer's entry for this job (its deadline, then its close-timeout check). */
+    void setDeadline(ScheduledFuture<?> entry) {
+        this.deadline = entry;
+    }
+
+    /** The job has ended: its deadline, if any, leaves the timer. */
+    void clearDeadline() {
+        ScheduledFuture<?> entry = this.deadline;
+        if (entry != null) {
+            this.deadline = null;
+            entry.cancel(false);
+        }
+    }
+
     /** Lets go of the task once DONE: a finished job retains nothing of it. */
     void release() {
         this.task = null;
         this.runnable = null;
         this.decorated = null;
+        this.awaited = null;
     }
 
     void reportFailure() {

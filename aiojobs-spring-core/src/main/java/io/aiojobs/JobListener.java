@@ -23,7 +23,12 @@ public interface JobListener {
         /** The job's task threw an exception (other than by being interrupted or cancelled). */
         FAILURE,
         /** The job was closed before it finished, or its task was interrupted or cancelled. */
-        CANCELLED
+        CANCELLED,
+        /**
+         * The job ran longer than its run timeout and was closed for it (see
+         * {@link SpawnOptions#timeout(java.time.Duration)}).
+         */
+        TIMEOUT
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +99,8 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      *   Worker        one thread's work for this scheduler (thread-confined)
      *   Ending        how a job's end is told: leave, listeners, outcome, report
      *   Closing       the close sequence
+ *   Deadlines     run timeouts: one timer for all the scheduler's timed jobs
+ *   Ledger        the CloseReport of the shutdown under way
      *   Reports       the exception handler and spawn sites
      *   Listeners     the job listeners, each call guarded
      *
@@ -112,6 +115,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     private final Dispatcher dispatcher;
     private final Ending ending;
     private final Closing closing;
+    private final Deadlines deadlines;
+    private final Ledger ledger = new Ledger();
+    /** The builder's jobTimeout in nanoseconds; 0 = none. */
+    private final long jobTimeoutNanos;
     /** Numbers for generated job names, taken when a name is first asked for. */
     private final java.util.concurrent.atomic.AtomicLong jobNumbers = new java.util.concurrent.atomic.AtomicLong();
 
@@ -126,9 +133,12 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         this.reports = new Reports(this, settings, this.listeners);
         this.admission = new Admission(settings.limit(), settings.pendingLimit(), settings.paused());
         this.dispatcher = new Dispatcher(this, Threads.choose(settings));
-        this.ending = new Ending(this, this.admission, this.listeners);
+        this.ending = new Ending(this, this.admission, this.listeners, this.ledger);
+        long closeNanos = Checks.toNanos(settings.closeTimeout());
+        this.deadlines = new Deadlines(this, settings.name(), closeNanos);
         this.closing = new Closing(this, this.admission, this.ending, this.reports, this.dispatcher,
-                Checks.toNanos(settings.closeTimeout()));
+                this.deadlines, this.ledger, closeNanos);
+        this.jobTimeoutNanos = Checks.toNanos(settings.jobTimeout());
     }
 
     /**
@@ -177,6 +187,15 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     public Duration waitTimeout() {
         return this.settings.waitTimeout();
+    }
+
+    /**
+     * The run timeout of jobs spawned without one of their own ({@link SpawnOptions#timeout}).
+     *
+     * @return the default run timeout; {@link Duration#ZERO} for none
+     */
+    public Duration jobTimeout() {
+        return this.settings.jobTimeout();
     }
 
     /**
@@ -247,7 +266,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      *     interrupted while blocked on a full pending queue
      */
     public <T> Job<T> spawn(Callable<T> task) {
-        return spawn(task, null);
+        return spawn(task, (String) null);
     }
 
     /**
@@ -289,13 +308,112 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         return spawn(task, name, Checks.toNanos(Checks.nonNegative(queueTimeout, "queueTimeout")));
     }
 
-    private <T> Job<T> spawn(Callable<T> task, String name, long queueNanos) {
+    /**
+     * Spawns a job with {@code options}: its name, its run timeout (from its start; when it
+     * passes, the job is closed and {@link Job#await()} throws {@link JobTimeoutException}), and
+     * how long to wait for a place in a full pending queue. Otherwise as
+     * {@link #spawn(Callable, String)}. {@code spawn(task, name, queueTimeout)} is the shortcut
+     * for the options it names.
+     *
+     * @param <T> the type of the task's result
+     * @param task what the job does
+     * @param options how to spawn it; {@link SpawnOptions#defaults()} for a plain spawn
+     * @return the new job
+     * @throws NullPointerException if {@code task} or {@code options} is {@code null}
+     * @throws QueueFullException if the pending queue stayed full for the options' queue timeout
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public <T> Job<T> spawn(Callable<T> task, SpawnOptions options) {
         Objects.requireNonNull(task, "task");
-        return spawnJob(task, null, name, queueNanos);
+        Objects.requireNonNull(options, "options");
+        return spawnJob(task, null, null, options);
     }
 
-    private <T> Job<T> spawnJob(Callable<T> task, Runnable runnable, String name, long queueNanos) {
+    /**
+     * Spawns a job that runs {@code task}, with {@code options}; see
+     * {@link #spawn(Callable, SpawnOptions)}.
+     *
+     * @param task what the job does
+     * @param options how to spawn it
+     * @return the new job, whose result is {@code null}
+     * @throws NullPointerException if {@code task} or {@code options} is {@code null}
+     * @throws QueueFullException if the pending queue stayed full for the options' queue timeout
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public Job<Void> spawn(Runnable task, SpawnOptions options) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
+        return spawnJob(null, task, null, options);
+    }
+
+    /**
+     * Spawns an async job; see {@link #spawnAsync(Callable, SpawnOptions)}.
+     *
+     * @param <T> the type of the stage's result
+     * @param task what starts the work, returning its stage
+     * @return the new job
+     * @throws NullPointerException if {@code task} is {@code null}
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public <T> Job<T> spawnAsync(Callable<? extends CompletionStage<T>> task) {
+        return spawnAsync(task, SpawnOptions.defaults());
+    }
+
+    /**
+     * Spawns an async job: bounded concurrency for asynchronous work (an HTTP client's
+     * {@code sendAsync}, a {@code CompletableFuture} chain) without a thread per operation. The
+     * job is queued and started like any other; {@code task} then runs on a job thread and
+     * returns the work's stage, and the job stays active, holding its slot but no thread, until
+     * that stage completes. Its outcome is the stage's: its value, or its exception (unwrapped
+     * from a {@link java.util.concurrent.CompletionException}) as a failure, or cancelled. A
+     * task that returns {@code null} fails with a {@link NullPointerException}.
+     *
+     * <p>Closing the job ({@link Job#close()}, its run timeout, the scheduler's close) cancels
+     * the stage ({@code toCompletableFuture().cancel(true)}) and ends the job at once, so a
+     * stage that never completes cannot hold up {@link #close()}. {@link #waitAndClose()} waits
+     * for stages as for any job. The task decorator wraps the call of {@code task}, not the
+     * stage's completion; the stage's dependants run on whatever thread completes it.
+     *
+     * @param <T> the type of the stage's result
+     * @param task what starts the work, returning its stage
+     * @param options how to spawn it; the run timeout counts until the stage completes
+     * @return the new job
+     * @throws NullPointerException if {@code task} or {@code options} is {@code null}
+     * @throws QueueFullException if the pending queue stayed full for the options' queue timeout
+     * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
+     */
+    public <T> Job<T> spawnAsync(Callable<? extends CompletionStage<T>> task, SpawnOptions options) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
+        return spawnJob(null, null, task, options);
+    }
+
+    private <T> Job<T> spawn(Callable<T> task, String name, long queueNanos) {
+        Objects.requireNonNull(task, "task");
+        return spawnJob(task, null, name, queueNanos, this.jobTimeoutNanos);
+    }
+
+    private <T> Job<T> spawnJob(Callable<T> task, Runnable runnable,
+            Callable<? extends CompletionStage<T>> async, SpawnOptions options) {
+        Job<T> job = newJob(task, runnable, options.name(), options.timeoutNanos(this.jobTimeoutNanos));
+        if (async != null) {
+            job.async(async);
+        }
+        return admit(job, options.queueNanos());
+    }
+
+    private <T> Job<T> spawnJob(Callable<T> task, Runnable runnable, String name, long queueNanos,
+            long timeoutNanos) {
+        return admit(newJob(task, runnable, name, timeoutNanos), queueNanos);
+    }
+
+    private <T> Job<T> newJob(Callable<T> task, Runnable runnable, String name, long timeoutNanos) {
         Job<T> job = new Job<>(this, task, runnable, name, this.reports.spawnSite(), this.listeners != null);
+        job.timeoutNanos = timeoutNanos;
+        return job;
+    }
+
+    private <T> Job<T> admit(Job<T> job, long queueNanos) {
         if (this.settings.taskDecorator() != null) {
             job.decorate(this.settings.taskDecorator());
         }
@@ -327,7 +445,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @throws RejectedExecutionException as for {@link #spawn(Callable, String)}
      */
     public Job<Void> spawn(Runnable task) {
-        return spawn(task, null);
+        return spawn(task, (String) null);
     }
 
     /**
@@ -341,7 +459,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      */
     public Job<Void> spawn(Runnable task, String name) {
         Objects.requireNonNull(task, "task");
-        return spawnJob(null, task, name, -1);
+        return spawnJob(null, task, name, -1, this.jobTimeoutNanos);
     }
 
     /**
@@ -426,8 +544,32 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public void waitAndClose(Duration timeout) {
-        awaitIdle(timeout);
-        close();
+        waitAndClose(timeout, scheduler -> { });
+    }
+
+    /**
+     * As {@link #waitAndClose(Duration)}, but when the grace period ends with work left (the
+     * time ran out, or the caller was interrupted), calls {@code beforeCancelling} on the calling
+     * thread before anything is interrupted or dropped: to say what is about to be cancelled,
+     * say. The {@link #closeReport()} counts from the start of the grace period. What the
+     * callback throws reaches the caller, after the scheduler has closed.
+     *
+     * @param timeout the grace period
+     * @param beforeCancelling told of this scheduler, with its jobs still in it, just before closing
+     * @throws NullPointerException if {@code timeout} or {@code beforeCancelling} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public void waitAndClose(Duration timeout, java.util.function.Consumer<? super JobScheduler> beforeCancelling) {
+        long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
+        Objects.requireNonNull(beforeCancelling, "beforeCancelling");
+        this.ledger.begin();
+        try {
+            if (!awaitIdleNanos(nanos)) {
+                beforeCancelling.accept(this);
+            }
+        } finally {
+            close();
+        }
     }
 
     /**
@@ -445,7 +587,10 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean awaitIdle(Duration timeout) {
-        long nanos = Checks.toNanos(Checks.nonNegative(timeout, "timeout"));
+        return awaitIdleNanos(Checks.toNanos(Checks.nonNegative(timeout, "timeout")));
+    }
+
+    private boolean awaitIdleNanos(long nanos) {
         resume();
         // Called from a callback of a job's end: the job taken on to run next on this very
         // thread could not start before this wait ends, so it moves to a thread of its own.
@@ -465,6 +610,18 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
     @Override
     public void close() {
         this.closing.close();
+    }
+
+    /**
+     * The ledger of this scheduler's shutdown: how long {@link #waitAndClose()} (or
+     * {@link #close()}, called directly) took, how many jobs ended meanwhile by outcome, and what
+     * was still running when closing gave up on it. Written once, by the first close; later
+     * closes leave it as it is.
+     *
+     * @return the report, or empty until the scheduler has finished closing
+     */
+    public Optional<CloseReport> closeReport() {
+        return this.ledger.report();
     }
 
     // ---- exceptions ----
@@ -517,9 +674,13 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         return true;
     }
 
-    /** Job.close() of a job that had a slot but had not started: it ends here. */
-    void endUnstarted(Job<?> job) {
-        this.ending.endUnstarted(job);
+    /** A job that ended away from its worker (see Ending.endElsewhere): it is told here. */
+    void endElsewhere(Job<?> job) {
+        this.ending.endElsewhere(job);
+    }
+
+    Deadlines deadlines() {
+        return this.deadlines;
     }
 
     // ---- the Collection view ----
@@ -719,6 +880,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
         private int pendingLimit = 10_000;
         private Duration closeTimeout = Duration.ofMillis(100);
         private Duration waitTimeout = Duration.ofSeconds(60);
+        private Duration jobTimeout = Duration.ZERO;
         private ExceptionHandler exceptionHandler;
         private String name = "aiojobs";
         private Executor executor;
@@ -779,6 +941,22 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
          */
         public Builder waitTimeout(Duration waitTimeout) {
             this.waitTimeout = Checks.nonNegative(waitTimeout, "waitTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the run timeout of jobs spawned without one of their own
+         * ({@link SpawnOptions#timeout(Duration)}): how long a job may run, from its start, before
+         * it is closed and {@link Job#await()} throws {@link JobTimeoutException}. By default,
+         * zero: no limit.
+         *
+         * @param jobTimeout the default run timeout, or zero for none
+         * @return this builder
+         * @throws NullPointerException if {@code jobTimeout} is {@code null}
+         * @throws IllegalArgumentException if {@code jobTimeout} is negative
+         */
+        public Builder jobTimeout(Duration jobTimeout) {
+            this.jobTimeout = Checks.nonNegative(jobTimeout, "jobTimeout");
             return this;
         }
 
@@ -923,7 +1101,7 @@ public final class JobScheduler implements Collection<Job<?>>, AutoCloseable {
 
         private Settings settings() {
             return new Settings(this.limit, this.pendingLimit, this.closeTimeout, this.waitTimeout,
-                    this.exceptionHandler, this.name, this.executor, this.threadFactory,
+                    this.jobTimeout, this.exceptionHandler, this.name, this.executor, this.threadFactory,
                     this.virtualThreads, this.captureSpawnSite, this.taskDecorator, this.listeners,
                     this.paused);
         }

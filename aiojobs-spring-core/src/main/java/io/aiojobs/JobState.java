@@ -18,14 +18,18 @@ abstract class JobState {
      * `state` is one int: a stage in the low three bits, four flags, and above them the number
      * of await()/close() calls in progress ("waiters").
      *
-     *   PENDING  in the scheduler's queue.
-     *   ACTIVE   holds a slot; on its way to a thread, its body not started.
-     *   RUNNING  its body runs on `runner`.
-     *   CLOSING  asked to stop while running (Job.close, await's timeout, the scheduler's
-     *            close): `runner` was interrupted; the body has not returned yet.
-     *   ENDED    its outcome is decided by the one thread that moved it here, which then makes
-     *            it leave the scheduler and tells the listeners.
-     *   DONE     its outcome is published: await() and future() show it.
+     *   PENDING    in the scheduler's queue.
+     *   ACTIVE     holds a slot; on its way to a thread, its body not started.
+     *   RUNNING    its body runs on `runner`.
+     *   WAITING    an async job whose body returned its stage: it holds its slot but no thread
+     *              until the stage completes.
+     *   CLOSING    asked to stop while running (Job.close, await's timeout, the scheduler's
+     *              close): `runner` was interrupted; the body has not returned yet.
+     *   TIMED_OUT  its run timeout passed while it ran (Deadlines): `runner` was interrupted;
+     *              the body has not returned yet. CLOSING's twin, but it ends as TIMEOUT.
+     *   ENDED      its outcome is decided by the one thread that moved it here, which then makes
+     *              it leave the scheduler and tells the listeners.
+     *   DONE       its outcome is published: await() and future() show it.
      *
      *   PENDING -> ACTIVE    a slot frees or is free (under the scheduler's lock)
      *   PENDING -> ENDED     closed while queued: cancelled (under the scheduler's lock); or,
@@ -34,28 +38,35 @@ abstract class JobState {
      *   ACTIVE  -> RUNNING   a worker claims it
      *   ACTIVE  -> ENDED     closed before its body started (cancelled), or refused by the
      *                        executor (failed); the worker that later gets it finds it ended
+     *   RUNNING -> WAITING   an async body returned its stage (by the runner, which then leaves)
      *   RUNNING -> CLOSING   closed while running
-     *   RUNNING | CLOSING -> ENDED   the body returned or threw
+     *   RUNNING -> TIMED_OUT its run timeout passed
+     *   RUNNING | CLOSING | TIMED_OUT -> ENDED   the body returned or threw
+     *   WAITING -> ENDED     its stage completed (outcome = the stage's), or it was closed
+     *                        (cancelled) or timed out (TIMEOUT): then the stage is cancelled
      *   ENDED   -> DONE      after it left the scheduler and the listeners heard of it
      *
-     * Public view: PENDING = pending; ACTIVE, RUNNING = active; CLOSING and on = closed. Stages
-     * only move forward. (Room for what comes next: an async job, active without a thread, is
-     * one more stage between RUNNING and ENDED; a run timeout is one more way into CLOSING.)
+     * Public view: PENDING = pending; ACTIVE, RUNNING, WAITING = active; CLOSING and on =
+     * closed. Stages only move forward.
      *
-     * Flags. INTERRUPTING: held by a closer from RUNNING -> CLOSING until its interrupt of the
-     * runner has been delivered; the runner does not end while it is set, so the interrupt flag
-     * it clears on ending cannot arrive late and hit the next job on that thread. FAILED: the
-     * outcome is a failure. REPORTED: the failure goes (or went) to the exception handler, set
-     * when the job ends with no waiter, or when the last waiter leaves without having taken it.
-     * OBSERVED: a waiter took the failure (await or close returned it). One CAS sets REPORTED,
-     * so a failure is reported exactly once. NOT_ADMITTED: see PENDING -> ENDED.
+     * Flags. INTERRUPTING: held by a closer from RUNNING -> CLOSING (or by the timer from
+     * RUNNING -> TIMED_OUT) until its interrupt of the runner has been delivered; the runner
+     * does not end while it is set, so the interrupt flag it clears on ending cannot arrive late
+     * and hit the next job on that thread. FAILED: the outcome is a failure. REPORTED: the
+     * failure goes (or went) to the exception handler, set when the job ends with no waiter, or
+     * when the last waiter leaves without having taken it; a run timeout that passes with no
+     * waiter sets it too, and is reported by the timer. OBSERVED: a waiter took the failure
+     * (await or close returned it). One CAS sets REPORTED, so a failure is reported exactly
+     * once. NOT_ADMITTED: see PENDING -> ENDED.
      */
     static final int PENDING = 0;
     static final int ACTIVE = 1;
     static final int RUNNING = 2;
-    static final int CLOSING = 3;
-    static final int ENDED = 4;
-    static final int DONE = 5;
+    static final int WAITING = 3;
+    static final int CLOSING = 4;
+    static final int TIMED_OUT = 5;
+    static final int ENDED = 6;
+    static final int DONE = 7;
     private static final int STAGE = 7;
     private static final int INTERRUPTING = 1 << 3;
     private static final int FAILED = 1 << 4;
@@ -168,7 +179,10 @@ abstract class JobState {
         return true;
     }
 
-    /** The body returned ({@code thrown} null) or threw: RUNNING | CLOSING -> ENDED. By the runner. */
+    /**
+     * The body returned ({@code thrown} null) or threw: RUNNING | CLOSING | TIMED_OUT -> ENDED.
+     * By the runner.
+     */
     final void end(Throwable thrown) {
         for (;;) {
             int s = this.state;
@@ -176,7 +190,7 @@ abstract class JobState {
                 Thread.onSpinWait(); // a closer is delivering its interrupt: a few instructions
                 continue;
             }
-            JobListener.Outcome ended = Outcomes.of(thrown, stage(s) == CLOSING);
+            JobListener.Outcome ended = Outcomes.of(thrown, stopped(stage(s)));
             if (cas(s, ended == JobListener.Outcome.FAILURE ? failedEnd(s) : withStage(s, ENDED))) {
                 this.runner = null;
                 this.failure = thrown;
@@ -186,6 +200,81 @@ abstract class JobState {
         }
     }
 
+    /** What a job asked to stop in {@code stage} ends as, unless it fails; null if not asked. */
+    private static JobListener.Outcome stopped(int stage) {
+        return stage == CLOSING ? JobListener.Outcome.CANCELLED
+                : stage == TIMED_OUT ? JobListener.Outcome.TIMEOUT : null;
+    }
+
+    /**
+     * An async body returned its stage: RUNNING -> WAITING, by the runner, which then leaves the
+     * job. False if it was closed or timed out meanwhile (CLOSING, TIMED_OUT): the runner then
+     * cancels the stage and ends the job as usual.
+     */
+    final boolean startWaiting() {
+        int s;
+        do {
+            s = this.state;
+            if (stage(s) != RUNNING) {
+                return false;
+            }
+        } while (!cas(s, withStage(s, WAITING)));
+        this.runner = null;
+        return true;
+    }
+
+    /**
+     * The stage of a WAITING job completed: WAITING -> ENDED with its outcome ({@code thrown}
+     * null for a value). False if the job was closed or timed out first.
+     */
+    final boolean completeWaiting(Throwable thrown) {
+        for (;;) {
+            int s = this.state;
+            if (stage(s) != WAITING) {
+                return false;
+            }
+            JobListener.Outcome ended = Outcomes.of(thrown, null);
+            if (cas(s, ended == JobListener.Outcome.FAILURE ? failedEnd(s) : withStage(s, ENDED))) {
+                this.failure = thrown;
+                this.outcome = ended;
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The run timeout passed; returns the stage it found. RUNNING: now TIMED_OUT, its runner
+     * interrupted. WAITING: now ENDED as TIMEOUT; the caller cancels the stage and ends the job.
+     * Later stages: nothing done. When no waiter is in at that moment, the same CAS sets
+     * REPORTED: the caller reports the timeout ({@link #reported()}).
+     */
+    final int expire() {
+        for (;;) {
+            int s = this.state;
+            int stage = stage(s);
+            int report = s >>> 8 == 0 ? REPORTED : 0;
+            if (stage == WAITING && cas(s, withStage(s, ENDED) | report)) {
+                this.outcome = JobListener.Outcome.TIMEOUT;
+                return WAITING;
+            }
+            if (stage == RUNNING && cas(s, withStage(s, TIMED_OUT) | INTERRUPTING | report)) {
+                interruptRunner();
+                return RUNNING;
+            }
+            if (stage != WAITING && stage != RUNNING) {
+                return stage;
+            }
+        }
+    }
+
+    private void interruptRunner() {
+        this.runner.interrupt();
+        int t;
+        do {
+            t = this.state;
+        } while (!cas(t, t & ~INTERRUPTING));
+    }
+
     private static int failedEnd(int s) {
         return withStage(s, ENDED) | FAILED | (s >>> 8 == 0 ? REPORTED : 0);
     }
@@ -193,27 +282,24 @@ abstract class JobState {
     /**
      * Asks the job to stop; returns the stage it was in. PENDING: nothing done (the caller
      * discards it through the scheduler). ACTIVE: now ENDED, cancelled without having run; the
-     * caller ends it. RUNNING: now CLOSING, its runner interrupted. Later: nothing done. With
+     * caller ends it. RUNNING: now CLOSING, its runner interrupted. WAITING: now ENDED,
+     * cancelled; the caller cancels its stage and ends it. Later: nothing done. With
      * {@code asWaiter}, stopping a RUNNING job also registers the caller as a waiter, at once.
      */
     final int stop(boolean asWaiter) {
         for (;;) {
             int s = this.state;
             int stage = stage(s);
-            if (stage == ACTIVE && cas(s, withStage(s, ENDED))) {
+            if ((stage == ACTIVE || stage == WAITING) && cas(s, withStage(s, ENDED))) {
                 this.outcome = JobListener.Outcome.CANCELLED;
-                return ACTIVE;
+                return stage;
             }
             if (stage == RUNNING
                     && cas(s, withStage(s, CLOSING) + INTERRUPTING + (asWaiter ? ONE_WAITER : 0))) {
-                this.runner.interrupt();
-                int t;
-                do {
-                    t = this.state;
-                } while (!cas(t, t & ~INTERRUPTING));
+                interruptRunner();
                 return RUNNING;
             }
-            if (stage != ACTIVE && stage != RUNNING) {
+            if (stage != ACTIVE && stage != RUNNING && stage != WAITING) {
                 return stage;
             }
         }

@@ -12,23 +12,24 @@ final class Outcomes {
 
     static final String FAILED = "Job processing failed";
     static final String CLOSE_TIMED_OUT = "Job closing timed out";
+    static final String TIMED_OUT = "Job timed out";
 
     private Outcomes() {
     }
 
     /**
      * How work ended: interrupted or cancelled work has not failed, and work asked to stop that
-     * returned normally counts as cancelled.
+     * returned normally (or by being interrupted) ends as it was asked to: cancelled, or timed out.
      *
      * @param thrown what the work threw, or null if it returned
-     * @param stopRequested whether someone asked it to stop before it ended
+     * @param stopped how it was asked to stop before it ended (CANCELLED or TIMEOUT), or null
      */
-    static JobListener.Outcome of(Throwable thrown, boolean stopRequested) {
+    static JobListener.Outcome of(Throwable thrown, JobListener.Outcome stopped) {
         if (thrown == null) {
-            return stopRequested ? JobListener.Outcome.CANCELLED : JobListener.Outcome.SUCCESS;
+            return stopped != null ? stopped : JobListener.Outcome.SUCCESS;
         }
         if (thrown instanceof InterruptedException || thrown instanceof CancellationException) {
-            return JobListener.Outcome.CANCELLED;
+            return stopped != null ? stopped : JobListener.Outcome.CANCELLED;
         }
         return JobListener.Outcome.FAILURE;
     }

@@ -51,6 +51,11 @@ final class Reports {
         report(new ExceptionContext(Outcomes.FAILED, job, failure, job.spawnSite()));
     }
 
+    /** A job that ran past its run timeout with nobody awaiting or closing it at that moment. */
+    void timedOut(Job<?> job) {
+        report(new ExceptionContext(Outcomes.TIMED_OUT, job, job.timeoutException(), job.spawnSite()));
+    }
+
     /** Work that closing gave up on: a job, or shielded work when {@code job} is null. */
     void closeTimedOut(Job<?> job) {
         closeTimeoutEvent(job);

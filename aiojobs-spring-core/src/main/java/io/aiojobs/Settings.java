@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
  * @param pendingLimit most jobs pending; 0 = unbounded
  * @param closeTimeout how long closing waits for interrupted work to end
  * @param waitTimeout the grace period of {@code waitAndClose()}
+ * @param jobTimeout the run timeout of jobs spawned without one; zero = none
  * @param exceptionHandler the user's handler, or null for the logging default
  * @param name the scheduler's name, the prefix of its threads' names
  * @param executor the user's executor, or null
@@ -25,7 +26,7 @@ import java.util.function.UnaryOperator;
  * @param paused whether the scheduler starts paused
  */
 record Settings(int limit, int pendingLimit, Duration closeTimeout, Duration waitTimeout,
-        JobScheduler.ExceptionHandler exceptionHandler, String name, Executor executor,
+        Duration jobTimeout, JobScheduler.ExceptionHandler exceptionHandler, String name, Executor executor,
         ThreadFactory threadFactory, Boolean virtualThreads, boolean captureSpawnSite,
         UnaryOperator<Runnable> taskDecorator, List<JobListener> listeners, boolean paused) {
 

@@ -107,7 +107,7 @@ final class Shield<T> implements Runnable {
 
     private void end(T value, Throwable error, boolean stopRequested) {
         this.task = null;
-        switch (Outcomes.of(error, stopRequested)) {
+        switch (Outcomes.of(error, stopRequested ? JobListener.Outcome.CANCELLED : null)) {
             case SUCCESS -> this.result.complete(value);
             case FAILURE -> this.result.completeExceptionally(error);
             default -> this.result.cancel(false);

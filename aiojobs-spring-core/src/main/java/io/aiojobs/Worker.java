@@ -28,6 +28,10 @@ final class Worker implements Runnable {
     Job<?> carried;
     /** Whether this thread is telling of a job's end: its callbacks run here now. */
     boolean telling;
+    /** The async job whose stage this thread is starting to wait for (see parked). */
+    private Job<?> listening;
+    /** Whether that job's stage completed right away, here: it ended, and is told here. */
+    private boolean completedHere;
     /** The shielded work this thread runs. */
     Shield<?> shield;
     /** Made by {@link #of} for the occasion, over what the thread had before ({@code outer}). */
@@ -66,20 +70,71 @@ final class Worker implements Runnable {
         }
         this.running = job;
         Listeners listeners = this.scheduler.listeners();
-        if (listeners != null) {
+        if (listeners != null || job.timeoutNanos > 0) {
             job.startNanos = System.nanoTime();
-            listeners.started(job, job.startNanos - job.spawnNanos);
+            if (job.timeoutNanos > 0) {
+                this.scheduler.deadlines().start(job);
+            }
+            if (listeners != null) {
+                listeners.started(job, job.startNanos - job.spawnNanos);
+            }
         }
         Throwable thrown = job.runBody();
-        if (listeners != null) {
-            job.runNanos = System.nanoTime() - job.startNanos;
+        if (thrown == null && job.gaveStage()) {
+            if (parked(job)) {
+                Thread.interrupted(); // as below: nothing may reach the next task of this thread
+                this.running = null;
+                return null; // the job waits for its stage, holding its slot but not this thread
+            }
+            // Ended: its stage completed at once, or it was closed (or timed out) meanwhile.
+            if (listeners != null) {
+                job.runNanos = System.nanoTime() - job.startNanos;
+            }
+        } else {
+            if (listeners != null) {
+                job.runNanos = System.nanoTime() - job.startNanos;
+            }
+            job.end(thrown);
         }
-        job.end(thrown);
         // An interrupt meant for this job must not reach the next one. Nobody interrupts on the
         // job's behalf once it has ended (see JobState's INTERRUPTING), so this clearing is final.
         Thread.interrupted();
         this.running = null;
         return this.scheduler.ending().end(job, this);
+    }
+
+    /**
+     * An async job's body returned its stage: the job waits for it (WAITING) off this thread, and
+     * true is returned; or false once it has ENDED here, to be told by this worker: it was
+     * closed or timed out while its body ran (the stage is cancelled), or its stage was complete
+     * already (then the slot goes on to the next job here, as for any job).
+     */
+    private boolean parked(Job<?> job) {
+        if (!job.startWaiting()) {
+            job.cancelStage();
+            job.end(null); // CLOSING or TIMED_OUT: cancelled, or timed out
+            return false;
+        }
+        this.running = null;
+        this.listening = job;
+        job.listen(error -> stageCompleted(job, error));
+        this.listening = null;
+        boolean here = this.completedHere;
+        this.completedHere = false;
+        return !here;
+    }
+
+    /** The stage of a WAITING job completed, on whatever thread completed it. */
+    private static void stageCompleted(Job<?> job, Throwable error) {
+        if (!job.completeWaiting(error)) {
+            return; // closed or timed out first: whoever did that ended it
+        }
+        Worker worker = CURRENT.get();
+        if (worker != null && worker.listening == job) {
+            worker.completedHere = true; // on its runner, before it let go: told there
+        } else {
+            job.scheduler.endElsewhere(job);
+        }
     }
 
     /** Whether the calling thread is telling of {@code job}'s end (then its outcome is visible here). */

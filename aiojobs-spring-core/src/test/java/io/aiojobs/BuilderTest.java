@@ -77,10 +77,10 @@ class BuilderTest {
     void negativeDurationsAreRejectedSayingWhatWasWrong() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> JobScheduler.builder().closeTimeout(Duration.ofMillis(-1)))
-                .withMessage("closeTimeout must be >= 0 but was PT-0.001S");
+                .withMessage("closeTimeout must be >= 0 but was -1ms");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> JobScheduler.builder().waitTimeout(Duration.ofSeconds(-2)))
-                .withMessage("waitTimeout must be >= 0 but was PT-2S");
+                .withMessage("waitTimeout must be >= 0 but was -2s");
     }
 
     @Test

@@ -40,12 +40,12 @@ class NullArgumentsTest {
     @Test
     void nullIsAllowedWhereItMeansTheDefault() throws Exception {
         JobScheduler scheduler = this.testing.scheduler();
-        Job<Integer> job = scheduler.spawn(() -> 1, null);
+        Job<Integer> job = scheduler.spawn(() -> 1, (String) null);
         assertThat(job.getName()).isNotNull();
         job.setName(null);
         assertThat(job.getName()).isNotNull();
         assertThat(scheduler.spawn(() -> 2, null, Duration.ZERO).await()).isEqualTo(2);
-        assertThat(scheduler.spawn(() -> { }, null).await()).isNull();
+        assertThat(scheduler.spawn(() -> { }, (String) null).await()).isNull();
         assertThat(scheduler.contains(null)).isFalse();
         assertThat(new ExceptionContext("m", null, null, null).sourceTraceback()).isEmpty();
     }

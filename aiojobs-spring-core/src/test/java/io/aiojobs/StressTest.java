@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +136,7 @@ class StressTest {
         private void act(Random random) throws Exception {
             int choice = random.nextInt(100);
             if (choice < 45) {
-                spawn(random.nextLong(), random.nextInt(4) == 0);
+                spawn(random.nextLong(), random.nextInt(8));
             } else if (choice < 60) {
                 Job<?> job = pick(random);
                 if (job != null) {
@@ -206,11 +207,23 @@ class StressTest {
             }
         }
 
-        private Job<?> spawn(long seed, boolean bounded) {
+        /** Kinds 0-1: a bounded wait for the queue; 2: a run timeout; 3-4: async; else plain. */
+        private Job<?> spawn(long seed, int kind) {
             Job<?>[] self = new Job<?>[1];
             Job<?> job;
-            if (bounded) {
-                job = this.scheduler.spawn(() -> body(seed, self), null, Duration.ofMillis(2));
+            if (kind <= 1) {
+                job = this.scheduler.spawn(() -> body(seed, self), (String) null, Duration.ofMillis(2));
+            } else if (kind == 2) {
+                job = this.scheduler.spawn(() -> body(seed, self),
+                        SpawnOptions.defaults().timeout(Duration.ofMillis(seed & 3)));
+            } else if (kind <= 4) {
+                // The body runs, then its stage completes at once or a moment later elsewhere.
+                job = this.scheduler.spawnAsync(() -> {
+                    Object value = body(seed, self);
+                    return kind == 3 ? CompletableFuture.completedFuture(value)
+                            : CompletableFuture.supplyAsync(() -> value,
+                                    CompletableFuture.delayedExecutor(seed & 3, TimeUnit.MILLISECONDS));
+                });
             } else {
                 job = this.scheduler.spawn(() -> body(seed, self));
             }
@@ -409,6 +422,8 @@ class StressTest {
             try {
                 job.await(Duration.ofSeconds(Testing.WAIT_SECONDS));
                 return Outcome.SUCCESS;
+            } catch (JobTimeoutException e) {
+                return Outcome.TIMEOUT;
             } catch (CancellationException e) {
                 return Outcome.CANCELLED;
             } catch (TimeoutException e) {

@@ -34,7 +34,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <tr><td>{@value #PENDING}</td><td>gauge</td><td>jobs</td><td></td></tr>
  * <tr><td>{@value #SPAWNED}</td><td>counter</td><td>jobs</td><td></td></tr>
  * <tr><td>{@value #COMPLETED}</td><td>counter</td><td>jobs</td>
- * <td>{@value #TAG_OUTCOME}{@code =success|failure|cancelled}</td></tr>
+ * <td>{@value #TAG_OUTCOME}{@code =success|failure|cancelled|timeout}</td></tr>
  * <tr><td>{@value #CLOSE_TIMEOUTS}</td><td>counter</td><td>jobs</td><td></td></tr>
  * <tr><td>{@value #DURATION}</td><td>timer</td><td>time</td><td></td></tr>
  * <tr><td>{@value #QUEUED}</td><td>timer</td><td>time</td><td></td></tr>

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.aiojobs.Job;
 import io.aiojobs.JobScheduler;
+import io.aiojobs.JobTimeoutException;
+import io.aiojobs.SpawnOptions;
 import io.aiojobs.spring.boot.autoconfigure.AiojobsAutoConfiguration;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +22,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class AiojobsMetricsAutoConfigurationTests {
 
@@ -62,18 +65,22 @@ class AiojobsMetricsAutoConfigurationTests {
             });
             assertThat(cancelledStarted.await(10, TimeUnit.SECONDS)).isTrue();
             cancelled.close();
+            Job<Boolean> late = scheduler.spawn(() -> new CountDownLatch(1).await(10, TimeUnit.SECONDS),
+                    SpawnOptions.defaults().timeout(Duration.ofMillis(20)));
+            assertThatExceptionOfType(JobTimeoutException.class).isThrownBy(() -> late.await(Duration.ofSeconds(10)));
             // Waits until every job's end has been reported to the listeners.
             scheduler.waitAndClose(Duration.ofSeconds(10));
 
-            assertThat(counter(registry, JobSchedulerMetrics.SPAWNED)).isEqualTo(4);
+            assertThat(counter(registry, JobSchedulerMetrics.SPAWNED)).isEqualTo(5);
             assertThat(completed(registry, "success")).isEqualTo(2);
             assertThat(completed(registry, "failure")).isEqualTo(1);
             assertThat(completed(registry, "cancelled")).isEqualTo(1);
+            assertThat(completed(registry, "timeout")).isEqualTo(1);
             assertThat(counter(registry, JobSchedulerMetrics.CLOSE_TIMEOUTS)).isZero();
             assertThat(registry.get(JobSchedulerMetrics.DURATION).tag("scheduler", "jobScheduler").timer()
-                    .count()).isEqualTo(4);
+                    .count()).isEqualTo(5);
             assertThat(registry.get(JobSchedulerMetrics.QUEUED).tag("scheduler", "jobScheduler").timer()
-                    .count()).isEqualTo(4);
+                    .count()).isEqualTo(5);
             assertThat(registry.get(JobSchedulerMetrics.DURATION).timer().totalTime(TimeUnit.NANOSECONDS))
                     .isPositive();
             assertThat(gauge(registry, JobSchedulerMetrics.ACTIVE)).isZero();
@@ -85,12 +92,12 @@ class AiojobsMetricsAutoConfigurationTests {
     void everyMeterHasTheSchedulerTagABaseUnitAndADescription() {
         this.contextRunner.run(context -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.find("aiojobs.jobs.completed").meters()).hasSize(3);
+            assertThat(registry.find("aiojobs.jobs.completed").meters()).hasSize(4);
             assertThat(registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("aiojobs.")))
                     .extracting(meter -> meter.getId().getName()).containsOnly(JobSchedulerMetrics.ACTIVE,
                             JobSchedulerMetrics.PENDING, JobSchedulerMetrics.SPAWNED, JobSchedulerMetrics.COMPLETED,
                             JobSchedulerMetrics.CLOSE_TIMEOUTS, JobSchedulerMetrics.DURATION, JobSchedulerMetrics.QUEUED)
-                    .hasSize(9);
+                    .hasSize(10);
             for (Meter meter : registry.getMeters()) {
                 if (meter.getId().getName().startsWith("aiojobs.")) {
                     assertThat(meter.getId().getTag("scheduler")).as(meter.getId().getName()).isEqualTo("jobScheduler");
